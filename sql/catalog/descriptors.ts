@@ -59,6 +59,8 @@ export interface IndexDescriptor {
   /** Secondary indexes: primary-key columns appended to the key (implicitly). */
   /** Index being built; not yet used by reads. */
   readonly state: 'public' | 'write_only' | 'backfilling';
+  /** True when the index backs a UNIQUE or PRIMARY KEY constraint (pg_constraint row); absent means false. */
+  readonly constraint?: boolean;
 }
 
 export interface CheckConstraint {

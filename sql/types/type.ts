@@ -195,6 +195,8 @@ export interface TypeEnv {
   readonly timeZone: string;
   /** Catalog-backed reg* input and output; absent means numeric OIDs only. */
   readonly reg?: RegResolver;
+  /** Transaction start time (µs since epoch, UTC) for the literals 'now', 'today', ...; absent rejects them. */
+  nowMicros?(): bigint;
 }
 
 /** Name ↔ OID lookups for regclass/regtype/regproc/regnamespace I/O (implemented by the engine). */

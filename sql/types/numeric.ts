@@ -1,0 +1,146 @@
+// numeric as PostgreSQL does it, on decimal.js: input, output with the display scale
+// (dscale), and the scale rules of the arithmetic that need care (division's
+// select_div_scale). The Decimal configuration for the whole process is set here.
+// Called by text/binary I/O, casts and the numeric builtins.
+
+import { Decimal } from 'decimal.js';
+import { sqlError } from '../errors.js';
+import type { NumericDatum } from './type.js';
+
+/** Enough significant digits for PostgreSQL's limits (131072 digits before the point). */
+const PRECISION_MAX = 140000;
+Decimal.set({
+  precision: PRECISION_MAX,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+  maxE: 9e15,
+  minE: -9e15,
+});
+
+export const NUMERIC_MAX_DISPLAY_SCALE = 1000;
+export const NUMERIC_MIN_SIG_DIGITS = 16;
+
+const NUMERIC_RE = /^\s*([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?\s*$/;
+const SPECIAL_RE = /^\s*([+-]?)(nan|infinity|inf)\s*$/i;
+
+/** numeric_in. Keeps the display scale of the input ("1.50" → dscale 2). */
+export function parseNumeric(text: string): NumericDatum {
+  const m = NUMERIC_RE.exec(text);
+  if (m === null) return parseSpecial(text);
+  const body = m[2]!;
+  const dot = body.indexOf('.');
+  const frac = dot < 0 ? 0 : body.length - dot - 1;
+  const exp = m[3] === undefined ? 0 : Number(m[3]);
+  if (Math.abs(exp) > 1000) throw outOfRange();
+  const d = new Decimal(m[1] === '-' ? '-' + body + (m[3] ? 'e' + m[3] : '') : body + (m[3] ? 'e' + m[3] : '')) as NumericDatum;
+  d.dscale = Math.max(0, frac - exp);
+  return d.isZero() && d.isNegative() ? setScale(new Decimal(0), d.dscale) : d;
+}
+
+function parseSpecial(text: string): NumericDatum {
+  const m = SPECIAL_RE.exec(text);
+  if (m === null) throw sqlError('22P02', `invalid input syntax for type numeric: "${text}"`);
+  if (m[2]!.toLowerCase() === 'nan') {
+    if (m[1] !== '') throw sqlError('22P02', `invalid input syntax for type numeric: "${text}"`);
+    return new Decimal(NaN);
+  }
+  return new Decimal(m[1] === '-' ? -Infinity : Infinity);
+}
+
+function outOfRange(): Error {
+  return sqlError('22003', 'value overflows numeric format');
+}
+
+/** Sets the display scale of a value the caller has just created (mutates it). */
+export function setScale(d: Decimal, scale: number): NumericDatum {
+  (d as NumericDatum).dscale = scale;
+  return d;
+}
+
+/** A copy of `d` with display scale `scale` (the value is not rounded). */
+export function withScale(d: NumericDatum, scale: number): NumericDatum {
+  return setScale(new Decimal(d), scale);
+}
+
+/** The display scale: carried dscale, else the digits after the point. */
+export function numericScale(d: NumericDatum): number {
+  if (d.dscale !== undefined) return d.dscale;
+  if (!d.isFinite()) return 0;
+  return d.decimalPlaces();
+}
+
+export function numericFromNumber(n: number | bigint): NumericDatum {
+  return setScale(new Decimal(typeof n === 'bigint' ? n.toString() : n), 0);
+}
+
+/** numeric_out; `typmod` supplies the scale of values that carry none. */
+export function formatNumeric(d: NumericDatum, typmod = -1): string {
+  if (!d.isFinite()) return d.isNaN() ? 'NaN' : d.isNegative() ? '-Infinity' : 'Infinity';
+  let scale = d.dscale;
+  if (scale === undefined) {
+    scale = d.decimalPlaces();
+    if (typmod >= 4) scale = Math.max(scale, ((((typmod - 4) & 0x7ff) ^ 1024) - 1024));
+  }
+  if (d.isZero()) return scale > 0 ? '0.' + '0'.repeat(scale) : '0';
+  return d.toFixed(Math.max(scale, 0));
+}
+
+/** Weight (in base-10000 digits) and first base-10000 digit, as PostgreSQL's NumericVar. */
+function weightAndFirst(d: Decimal): [number, number] {
+  if (d.isZero()) return [0, 0];
+  const e10 = d.e;
+  const w = Math.floor(e10 / 4);
+  const n = e10 - 4 * w + 1; // decimal digits in the first base-10000 digit
+  const coef = d.abs().toFixed().replace('.', '').replace(/^0+/, '');
+  const first = Number((coef + '000').slice(0, n));
+  return [w, first];
+}
+
+/** select_div_scale: the result scale PostgreSQL gives a numeric division. */
+export function numericDivScale(a: NumericDatum, b: NumericDatum): number {
+  const [w1, f1] = weightAndFirst(a);
+  const [w2, f2] = weightAndFirst(b);
+  let qweight = w1 - w2;
+  if (f1 <= f2) qweight--;
+  let rscale = NUMERIC_MIN_SIG_DIGITS - qweight * 4;
+  rscale = Math.max(rscale, numericScale(a), numericScale(b), 0);
+  return Math.min(rscale, NUMERIC_MAX_DISPLAY_SCALE);
+}
+
+/** `a` divided by `b` to `scale` digits, rounding half away from zero (truncate first, then round once). */
+export function divToScale(a: Decimal, b: Decimal, scale: number): NumericDatum {
+  const saved = Decimal.precision;
+  const digits = Math.max(1, a.e - b.e + 2 + scale + 1);
+  Decimal.set({ precision: digits, rounding: Decimal.ROUND_DOWN });
+  let q: Decimal;
+  try {
+    q = a.div(b);
+  } finally {
+    Decimal.set({ precision: saved, rounding: Decimal.ROUND_HALF_UP });
+  }
+  return setScale(q.toDecimalPlaces(scale, Decimal.ROUND_HALF_UP), scale);
+}
+
+/** numeric_div: 22012 on zero divisor; NaN and infinities as PostgreSQL 14+. */
+export function numericDiv(a: NumericDatum, b: NumericDatum): NumericDatum {
+  if (a.isNaN() || b.isNaN()) return new Decimal(NaN);
+  if (b.isZero()) throw sqlError('22012', 'division by zero');
+  if (!a.isFinite()) {
+    if (!b.isFinite()) return new Decimal(NaN);
+    return new Decimal(a.isNegative() !== b.isNegative() ? -Infinity : Infinity);
+  }
+  if (!b.isFinite()) return setScale(new Decimal(0), 0);
+  return divToScale(a, b, numericDivScale(a, b));
+}
+
+/** Runs `f` with Decimal's precision set to `digits` significant digits. */
+export function withPrecision<T>(digits: number, f: () => T): T {
+  const saved = Decimal.precision;
+  Decimal.set({ precision: Math.max(1, digits) });
+  try {
+    return f();
+  } finally {
+    Decimal.set({ precision: saved });
+  }
+}

@@ -1,0 +1,30 @@
+// Public API of sql/vtables: pg_catalog and information_schema as virtual tables generated
+// from the catalog at the transaction's timestamp, plus the catalog-backed introspection
+// functions psql needs (pg_get_indexdef, pg_get_constraintdef, format_type, regclass I/O...).
+//
+// Engine wiring:
+//   new DescriptorCache(kv, { virtualTables: getVirtualTable })      // resolves pg_class etc.
+//   rows = await vtable.rows(vctx)                                   // VirtualContext per statement
+//   snap = await snapshotOf(vctx)   (or loadCatalogSnapshot(...))    // once per statement that needs it
+//   evalCtx.catalog = catalogInfoFor(snap); typeEnv.reg = regResolverFor(snap)
+
+export type { VirtualTable, VirtualColumn, VirtualContext, VirtualSessionInfo } from '../catalog/index.js';
+export { getVirtualTable, listVirtualTables, virtualTableByOid, snapshotOf } from './registry.js';
+export { CatalogSnapshot, loadCatalogSnapshot } from './snapshot.js';
+export {
+  pgGetIndexdef,
+  pgGetConstraintdef,
+  pgGetExpr,
+  formatTypeName,
+  pgTableIsVisible,
+  pgGetSerialSequence,
+  pgGetUserById,
+  regclassIn,
+  regclassOut,
+  regnamespaceIn,
+  regnamespaceOut,
+  parseQualifiedName,
+  catalogInfoFor,
+  regResolverFor,
+} from './introspect.js';
+export { procNames, UTF8_ENCODING } from './pg-system.js';

@@ -1,0 +1,90 @@
+// The one request shape of every KV hop inside storage: BatchRequest → BatchResponse
+// (kvclient → DistSender → Transport → Store → Replica). Plain data, so a transport can
+// serialize it. Ownership: the sender must not mutate a request after sending it; the
+// receiver must not mutate it either, and owns nothing in it beyond the call.
+
+import type { KvRequest, KvResponse, LockStrength, LockWaitPolicy, Timestamp } from './index.js';
+import type { KvErrorCode } from './index.js';
+import type { TxnMeta } from './txn-meta.js';
+
+/** [key, endKey) or, with endKey null, the single key. */
+export interface Span {
+  readonly key: Buffer;
+  readonly endKey: Buffer | null;
+}
+
+/** Finishes a transaction: commit (at header.txn.writeTs) or abort, resolving its intents. */
+export interface EndTxnRequest {
+  readonly kind: 'endTxn';
+  readonly commit: boolean;
+  /** Every key or span where the transaction may have written intents. */
+  readonly lockSpans: readonly Span[];
+}
+
+/** Checks that nothing changed in the span between fromTs (exclusive) and toTs (inclusive). */
+export interface RefreshRequest {
+  readonly kind: 'refresh';
+  readonly key: Buffer;
+  readonly endKey: Buffer | null;
+  readonly fromTs: Timestamp;
+  readonly toTs: Timestamp;
+}
+
+/**
+ * Writes carry their own sequence number (assigned by the coordinator when the caller issued
+ * them), so writes buffered and sent together still roll back per savepoint.
+ */
+export interface Sequenced {
+  readonly seq?: number;
+}
+
+/** Internal read flags. lockNonExisting: a locking get locks the key even when it holds no row. */
+export interface LockFlags {
+  readonly lockNonExisting?: boolean;
+}
+
+export type Request = (KvRequest & Sequenced & LockFlags) | EndTxnRequest | RefreshRequest;
+export type RequestKind = Request['kind'];
+
+export type Response = KvResponse | { readonly kind: 'endTxn' } | { readonly kind: 'refresh' };
+
+export interface BatchHeader {
+  readonly rangeId: number;
+  /** Every request in Shoal is transactional. */
+  readonly txn: TxnMeta;
+  readonly waitPolicy?: LockWaitPolicy;
+  readonly lock?: LockStrength;
+  /**
+   * The transaction has read nothing yet (no read spans to refresh), so the replica may move
+   * its read timestamp along with its write timestamp and re-evaluate (server-side refresh).
+   */
+  readonly canForwardReadTs?: boolean;
+}
+
+export interface BatchRequest {
+  readonly header: BatchHeader;
+  readonly requests: readonly Request[];
+}
+
+/**
+ * Errors a replica returns instead of responses. `writeTooOld`: move the transaction to
+ * actualTs (refresh, then retry); `refreshFailed`: the reads are stale; `kv`: a KvError for
+ * the caller (ConditionFailed, LockNotAvailable, Deadlock, TxnAborted, Unavailable);
+ * `rangeKeyMismatch`: the range cache is stale (ranges arrive in a later issue).
+ */
+export type BatchError =
+  | { readonly kind: 'writeTooOld'; readonly actualTs: Timestamp; readonly key: Buffer }
+  | { readonly kind: 'refreshFailed'; readonly key: Buffer }
+  | { readonly kind: 'kv'; readonly code: KvErrorCode; readonly message: string; readonly actual?: Buffer | null; readonly index: number }
+  | { readonly kind: 'rangeKeyMismatch'; readonly rangeId: number };
+
+export type BatchResponse =
+  | {
+      readonly ok: true;
+      readonly responses: readonly Response[];
+      /** The transaction's write timestamp after evaluation (pushed by the timestamp cache). */
+      readonly writeTs: Timestamp;
+      /** The read timestamp the batch was evaluated at (moved only with canForwardReadTs). */
+      readonly readTs: Timestamp;
+    }
+  | { readonly ok: false; readonly error: BatchError };

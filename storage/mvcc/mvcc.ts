@@ -1,0 +1,247 @@
+// Versioned reads and writes over an Engine: get/scan at a timestamp (seeing the reader's
+// own intents), transactional puts that lay down intents, conditional puts, range deletes,
+// intent resolution and refresh checks. Pure functions over an EngineReader / IndexedBatch;
+// the range's command evaluators (range/eval/*) are the only callers.
+//
+// Invariants: a record's latest version is its newest committed version; an intent's write
+// timestamp is above it; older versions live in the history space (see record.ts).
+
+import type { KeyValue, Timestamp } from '../api/index.js';
+import type { TxnMeta, SeqRange } from '../api/txn-meta.js';
+import { seqIgnored } from '../api/txn-meta.js';
+import { assert } from '../base/assert.js';
+import type { EngineReader, WriteBatch } from '../engine/engine.js';
+import { tsLess, tsLessEq, tsMax, tsNext } from '../hlc/timestamp.js';
+import { keyNext } from '../keys/keys.js';
+import { ConditionFailedError, WriteIntentError, WriteTooOldError } from './errors.js';
+import type { Intent, MvccRecord, Version } from './record.js';
+import {
+  decodeHistoryValue,
+  decodeRecord,
+  encodeHistoryValue,
+  encodeRecord,
+  historyKey,
+  historyKeyPrefix,
+  historyKeyTs,
+} from './record.js';
+import { prefixEnd } from '../keys/keys.js';
+
+export interface ReadOpts {
+  readonly ts: Timestamp;
+  readonly txn: TxnMeta | null;
+  /** Locking reads: a newer committed version is WriteTooOld; any foreign intent conflicts. */
+  readonly failOnMoreRecent?: boolean;
+  /** SKIP LOCKED: a key with a conflicting foreign intent reads as absent instead of failing. */
+  readonly skipLocked?: boolean;
+}
+
+export interface ScanOpts extends ReadOpts {
+  readonly limit?: number;
+  readonly reverse?: boolean;
+}
+
+export interface ScanResult {
+  readonly rows: KeyValue[];
+  /** Forward: the start key to resume from. Reverse: the end key (exclusive) to resume at. */
+  readonly resumeKey: Buffer | null;
+}
+
+export interface WriteOpts {
+  /** The writing transaction. Non-transactional writes are not supported: every write is an intent. */
+  readonly txn: TxnMeta;
+}
+
+export function readRecord(r: EngineReader, key: Buffer): MvccRecord | null {
+  const raw = r.get(key);
+  return raw === undefined ? null : decodeRecord(raw);
+}
+
+/** Own intent's value as visible to `txn` (respecting seq and savepoint rollbacks), if any. */
+export function ownIntentValue(intent: Intent, txn: TxnMeta): { found: boolean; value: Buffer | null } {
+  if (intent.epoch !== txn.epoch) return NOT_FOUND;
+  if (intent.seq <= txn.seq && !seqIgnored(intent.seq, txn.ignoredSeqs)) return { found: true, value: intent.value };
+  for (let i = intent.history.length - 1; i >= 0; i--) {
+    const h = intent.history[i]!;
+    if (h.seq <= txn.seq && !seqIgnored(h.seq, txn.ignoredSeqs)) return { found: true, value: h.value };
+  }
+  return NOT_FOUND;
+}
+const NOT_FOUND = { found: false, value: null } as const;
+
+function isOwn(intent: Intent, txn: TxnMeta | null): boolean {
+  return txn !== null && intent.txnId.equals(txn.id);
+}
+
+/** The value of `key` visible to a read, or null. Throws on conflicts. */
+function visible(r: EngineReader, key: Buffer, rec: MvccRecord, o: ReadOpts): Buffer | null {
+  const { intent, latest } = rec;
+  if (intent) {
+    if (isOwn(intent, o.txn)) {
+      const own = ownIntentValue(intent, o.txn!);
+      if (own.found) return own.value;
+    } else if (o.failOnMoreRecent || tsLessEq(intent.writeTs, o.ts)) {
+      throw new WriteIntentError(key, intent);
+    }
+  }
+  if (!latest) return null;
+  if (tsLessEq(latest.ts, o.ts)) return latest.value;
+  if (o.failOnMoreRecent) throw new WriteTooOldError(key, tsNext(latest.ts));
+  return historyAt(r, key, o.ts)?.value ?? null;
+}
+
+/** The newest history version of `key` at or below `ts`. */
+export function historyAt(r: EngineReader, key: Buffer, ts: Timestamp): Version | null {
+  const prefix = historyKeyPrefix(key);
+  const it = r.iterator({ lower: historyKey(prefix, ts), upper: prefixEnd(prefix), prefetch: 1 });
+  try {
+    if (!it.valid()) return null;
+    return { ts: historyKeyTs(it.key()), value: decodeHistoryValue(it.value()) };
+  } finally {
+    it.close();
+  }
+}
+
+export function mvccGet(r: EngineReader, key: Buffer, o: ReadOpts): Buffer | null {
+  const rec = readRecord(r, key);
+  return rec === null ? null : visible(r, key, rec, o);
+}
+
+export function mvccScan(r: EngineReader, start: Buffer, end: Buffer, o: ScanOpts): ScanResult {
+  const limit = o.limit && o.limit > 0 ? o.limit : Infinity;
+  const rows: KeyValue[] = [];
+  const it = r.iterator({ lower: start, upper: end, reverse: o.reverse === true, prefetch: Math.min(limit + 1, 1024) });
+  try {
+    for (; it.valid(); it.next()) {
+      if (rows.length >= limit) {
+        const last = rows[rows.length - 1]!.key;
+        return { rows, resumeKey: o.reverse ? last : keyNext(last) };
+      }
+      const key = it.key();
+      let value: Buffer | null;
+      try {
+        value = visible(r, key, decodeRecord(it.value()), o);
+      } catch (e) {
+        if (!(o.skipLocked && e instanceof WriteIntentError)) throw e;
+        value = null;
+      }
+      if (value !== null) rows.push({ key, value });
+    }
+  } finally {
+    it.close();
+  }
+  return { rows, resumeKey: null };
+}
+
+/**
+ * Writes an intent of `txn` (value null = deletion). Throws WriteIntentError on a foreign
+ * intent and WriteTooOldError when a committed version at or above the write timestamp exists.
+ */
+export function mvccPut(b: WriteBatch & EngineReader, key: Buffer, value: Buffer | null, o: WriteOpts): void {
+  const rec = readRecord(b, key);
+  putOnRecord(b, key, rec, value, o);
+}
+
+function putOnRecord(b: WriteBatch, key: Buffer, rec: MvccRecord | null, value: Buffer | null, o: WriteOpts): void {
+  const { txn } = o;
+  const latest = rec?.latest ?? null;
+  const old = rec?.intent ?? null;
+  if (old && !isOwn(old, txn)) throw new WriteIntentError(key, old);
+  if (latest && tsLessEq(txn.writeTs, latest.ts)) throw new WriteTooOldError(key, tsNext(latest.ts));
+  let intent: Intent;
+  if (old && old.epoch === txn.epoch) {
+    assert(old.seq <= txn.seq, 'mvcc: intent written with a sequence number that went backwards');
+    const history = old.seq === txn.seq ? old.history : [...old.history, { seq: old.seq, value: old.value }];
+    intent = { txnId: txn.id, epoch: txn.epoch, writeTs: tsMax(old.writeTs, txn.writeTs), seq: txn.seq, value, history };
+  } else {
+    intent = { txnId: txn.id, epoch: txn.epoch, writeTs: txn.writeTs, seq: txn.seq, value, history: [] };
+  }
+  b.put(key, encodeRecord({ latest, intent }));
+}
+
+/** Puts `value` if the value visible to the transaction equals `expected` (null: absent). */
+export function mvccConditionalPut(b: WriteBatch & EngineReader, key: Buffer, value: Buffer, expected: Buffer | null, o: WriteOpts): void {
+  const rec = readRecord(b, key);
+  // Compare against the value at the write timestamp: a newer committed value is WriteTooOld.
+  const actual = rec === null ? null : visible(b, key, rec, { ts: o.txn.writeTs, txn: o.txn, failOnMoreRecent: true });
+  const same = actual === null ? expected === null : expected !== null && actual.equals(expected);
+  if (!same) throw new ConditionFailedError(actual);
+  putOnRecord(b, key, rec, value, o);
+}
+
+/** Deletes every key visible in [start, end); returns the keys deleted. */
+export function mvccDeleteRange(b: WriteBatch & EngineReader, start: Buffer, end: Buffer, o: WriteOpts): Buffer[] {
+  const { rows } = mvccScan(b, start, end, { ts: o.txn.readTs, txn: o.txn });
+  for (const row of rows) mvccPut(b, row.key, null, o);
+  return rows.map((r) => r.key);
+}
+
+export interface ResolveOpts {
+  readonly txnId: Buffer;
+  readonly status: 'committed' | 'aborted';
+  /** Commit timestamp (status committed). */
+  readonly commitTs: Timestamp;
+  readonly epoch: number;
+  readonly ignoredSeqs: readonly SeqRange[];
+}
+
+/**
+ * Resolves the intent of `txnId` at `key`, if still there: commit turns its (savepoint-aware)
+ * value into the newest version at commitTs, moving the previous one to history; abort drops
+ * it. Returns whether an intent was resolved.
+ */
+export function mvccResolveIntent(b: WriteBatch & EngineReader, key: Buffer, o: ResolveOpts): boolean {
+  const rec = readRecord(b, key);
+  if (!rec || !rec.intent || !rec.intent.txnId.equals(o.txnId)) return false;
+  const { intent, latest } = rec;
+  let next: Version | null = latest;
+  if (o.status === 'committed' && intent.epoch === o.epoch) {
+    const own = ownIntentValue(intent, {
+      id: o.txnId,
+      epoch: o.epoch,
+      readTs: o.commitTs,
+      writeTs: o.commitTs,
+      seq: 0xffffffff,
+      ignoredSeqs: o.ignoredSeqs,
+      priority: 0,
+    });
+    if (own.found) {
+      assert(!latest || tsLess(latest.ts, o.commitTs), 'mvcc: commit timestamp not above the newest version');
+      if (latest) b.put(historyKey(historyKeyPrefix(key), latest.ts), encodeHistoryValue(latest.value));
+      next = { ts: o.commitTs, value: own.value };
+    }
+  }
+  if (next === null) b.delete(key);
+  else b.put(key, encodeRecord({ latest: next, intent: null }));
+  return true;
+}
+
+/**
+ * Refresh check for a span (end null = the single key): true when no other transaction
+ * committed a version in (fromTs, toTs] and no foreign intent at or below toTs exists,
+ * i.e. reads done at fromTs are still valid at toTs.
+ */
+export function mvccRefreshOk(r: EngineReader, start: Buffer, end: Buffer | null, fromTs: Timestamp, toTs: Timestamp, txnId: Buffer): boolean {
+  if (end === null) {
+    const rec = readRecord(r, start);
+    return rec === null || recordRefreshOk(r, start, rec, fromTs, toTs, txnId);
+  }
+  const it = r.iterator({ lower: start, upper: end, prefetch: 64 });
+  try {
+    for (; it.valid(); it.next()) {
+      if (!recordRefreshOk(r, it.key(), decodeRecord(it.value()), fromTs, toTs, txnId)) return false;
+    }
+    return true;
+  } finally {
+    it.close();
+  }
+}
+
+function recordRefreshOk(r: EngineReader, key: Buffer, rec: MvccRecord, fromTs: Timestamp, toTs: Timestamp, txnId: Buffer): boolean {
+  const { intent, latest } = rec;
+  if (intent && !intent.txnId.equals(txnId) && tsLessEq(intent.writeTs, toTs)) return false;
+  if (!latest || tsLessEq(latest.ts, fromTs)) return true;
+  if (tsLessEq(latest.ts, toTs)) return false;
+  // The newest version is above toTs: is there an older one in (fromTs, toTs]?
+  const older = historyAt(r, key, toTs);
+  return older === null || tsLessEq(older.ts, fromTs);
+}

@@ -1,0 +1,99 @@
+// Timestamp cache: the highest timestamp at which each key or span was read, and by whom.
+// A write below a later read of another transaction would rewrite history that reader
+// already saw, so the replica pushes such writes above the cache (CockroachDB's tscache).
+// Bounded: when full, entries are folded into a low-water mark that applies to every key.
+
+import type { Timestamp } from '../../api/index.js';
+import type { Span } from '../../api/batch.js';
+import { assert } from '../../base/assert.js';
+import { tsLess, tsMax } from '../../hlc/timestamp.js';
+import { spanContainsKey, spansOverlap } from './spans.js';
+
+const POINT_ENTRIES_MAX = 200_000;
+const SPAN_ENTRIES_MAX = 512;
+
+interface Entry {
+  ts: Timestamp;
+  /** Hex id of the reading transaction; '' when several transactions read at ts. */
+  txn: string;
+}
+
+export interface TsCacheHit {
+  readonly ts: Timestamp;
+  readonly txn: string;
+}
+
+export class TimestampCache {
+  private points = new Map<string, Entry>();
+  private spans: Array<{ span: Span } & Entry> = [];
+  private lowWater: Timestamp;
+
+  constructor(lowWater: Timestamp) {
+    this.lowWater = lowWater;
+  }
+
+  /** Records a read of `span` at ts by txn. */
+  add(span: Span, ts: Timestamp, txn: string): void {
+    if (!tsLess(this.lowWater, ts)) return;
+    if (span.endKey === null) {
+      const k = span.key.toString('latin1');
+      const e = this.points.get(k);
+      if (!e) {
+        if (this.points.size >= POINT_ENTRIES_MAX) this.foldPoints();
+        this.points.set(k, { ts, txn });
+      } else bump(e, ts, txn);
+      return;
+    }
+    if (this.spans.length >= SPAN_ENTRIES_MAX) this.foldSpans();
+    this.spans.push({ span, ts, txn });
+  }
+
+  /** The highest read timestamp over `span` and who read there. */
+  getMax(span: Span): TsCacheHit {
+    let best: Entry = { ts: this.lowWater, txn: '' };
+    if (span.endKey === null) {
+      const e = this.points.get(span.key.toString('latin1'));
+      if (e) best = merge(best, e);
+      for (const s of this.spans) if (spanContainsKey(s.span, span.key)) best = merge(best, s);
+    } else {
+      for (const [k, e] of this.points) {
+        if (spanContainsKey(span, Buffer.from(k, 'latin1'))) best = merge(best, e);
+      }
+      for (const s of this.spans) if (spansOverlap(s.span, span)) best = merge(best, s);
+    }
+    return { ts: best.ts, txn: best.txn };
+  }
+
+  get lowWaterMark(): Timestamp {
+    return this.lowWater;
+  }
+
+  private foldPoints(): void {
+    for (const e of this.points.values()) this.lowWater = tsMax(this.lowWater, e.ts);
+    this.points.clear();
+  }
+
+  private foldSpans(): void {
+    // Fold the older half (lowest timestamps) into the low-water mark.
+    this.spans.sort((a, b) => (tsLess(a.ts, b.ts) ? -1 : tsLess(b.ts, a.ts) ? 1 : 0));
+    const half = this.spans.length >>> 1;
+    for (let i = 0; i < half; i++) this.lowWater = tsMax(this.lowWater, this.spans[i]!.ts);
+    this.spans = this.spans.slice(half);
+    assert(this.spans.length < SPAN_ENTRIES_MAX, 'tscache: fold did not shrink');
+  }
+}
+
+function bump(e: Entry, ts: Timestamp, txn: string): void {
+  if (tsLess(e.ts, ts)) {
+    e.ts = ts;
+    e.txn = txn;
+  } else if (!tsLess(ts, e.ts) && e.txn !== txn) {
+    e.txn = '';
+  }
+}
+
+function merge(best: Entry, e: Entry): Entry {
+  if (tsLess(best.ts, e.ts)) return e;
+  if (!tsLess(e.ts, best.ts) && best.txn !== e.txn) return { ts: best.ts, txn: '' };
+  return best;
+}

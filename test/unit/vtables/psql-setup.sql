@@ -1,0 +1,10 @@
+create table t (id serial primary key, a int not null default 5, b varchar(10) unique, c text, check (a > 0));
+create index t_c_idx on t (c desc);
+create table u (x int references t(id), y numeric(10,2));
+create sequence s1;
+create schema s2;
+create table pgbench_branches(bid int not null,bbalance int,filler char(88)) with (fillfactor=100);
+alter table pgbench_branches add primary key (bid);
+create table pgbench_accounts(aid    int not null,bid int,abalance int,filler char(84)) with (fillfactor=100);
+alter table pgbench_accounts add primary key (aid);
+alter table pgbench_accounts add constraint pgbench_accounts_bid_fkey foreign key (bid) references pgbench_branches;
