@@ -10,7 +10,6 @@ import { getVirtualTable } from './vtables/index.js';
 import type { Session, SessionParams, SqlServer } from './session/api.js';
 import { PlanCache } from './session/plancache.js';
 import { SqlSession } from './session/session.js';
-import { rowIdSource } from './session/shared.js';
 import type { ServerShared } from './session/shared.js';
 
 export { SqlError, sqlError, Code } from './errors.js';
@@ -56,7 +55,6 @@ export async function createSqlServer(opts: SqlServerOptions): Promise<SqlServer
     cache: new DescriptorCache(opts.kv, { virtualTables: getVirtualTable }),
     sequences: new Sequences(opts.kv),
     plans: new PlanCache(),
-    rowIds: rowIdSource(nowMicros, opts.nodeId),
     startMicros: nowMicros(),
     sessions: new Map(),
     nextSessionId: 1,

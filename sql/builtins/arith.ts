@@ -5,7 +5,7 @@
 
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
-import { numericDiv, numericScale } from '../types/index.js';
+import { exactDigits, numericDiv, numericScale, withPrecision } from '../types/index.js';
 import type { NumericDatum } from '../types/index.js';
 
 export type IntKind = 'int2' | 'int4' | 'int8';
@@ -97,15 +97,20 @@ export function scaled(d: Decimal, scale: number): NumericDatum {
   return d;
 }
 
+function exact(a: Decimal, b: Decimal, mul: boolean, f: () => Decimal): Decimal {
+  const digits = exactDigits(a, b, mul);
+  return digits === 0 ? f() : withPrecision(digits, f);
+}
+
 export function numAdd(a: NumericDatum, b: NumericDatum): NumericDatum {
-  return scaled(a.plus(b), Math.max(numericScale(a), numericScale(b)));
+  return scaled(exact(a, b, false, () => a.plus(b)), Math.max(numericScale(a), numericScale(b)));
 }
 export function numSub(a: NumericDatum, b: NumericDatum): NumericDatum {
-  return scaled(a.minus(b), Math.max(numericScale(a), numericScale(b)));
+  return scaled(exact(a, b, false, () => a.minus(b)), Math.max(numericScale(a), numericScale(b)));
 }
 export function numMul(a: NumericDatum, b: NumericDatum): NumericDatum {
   const s = Math.min(numericScale(a) + numericScale(b), 1000);
-  const r = a.times(b);
+  const r = exact(a, b, true, () => a.times(b));
   return scaled(r.isFinite() ? r.toDecimalPlaces(s, Decimal.ROUND_HALF_UP) : r, s);
 }
 export function numDiv(a: NumericDatum, b: NumericDatum): NumericDatum {
@@ -119,9 +124,16 @@ export function numMod(a: NumericDatum, b: NumericDatum): NumericDatum {
   return scaled(a.mod(b), Math.max(numericScale(a), numericScale(b)));
 }
 
-/** Decimal weight estimate used to pick result scales (floor(log10|v|), 0 for 0). */
-function decWeight(v: Decimal): number {
-  return v.isZero() || !v.isFinite() ? 0 : v.e;
+/** log10 of a positive Decimal as a double, without Decimal's slow transcendental code. */
+function log10Approx(v: Decimal): number {
+  const digits = v.toSignificantDigits(17).toExponential();
+  const [m, e] = digits.split('e') as [string, string];
+  return Math.log10(Number(m)) + Number(e);
+}
+
+/** Decimal weight of a double estimate (floor(log10|v|), 0 for 0). */
+function weightOf(v: number): number {
+  return v === 0 || !Number.isFinite(v) ? 0 : Math.floor(Math.log10(Math.abs(v)));
 }
 
 function clampScale(s: number): number {
@@ -166,9 +178,9 @@ export function numLn(a: NumericDatum): NumericDatum {
   if (a.isNaN()) return a;
   lnCheck(a);
   if (!a.isFinite()) return a;
-  const est = Decimal.ln(a.toSignificantDigits(20));
-  const rscale = clampScale(Math.max(16 - decWeight(est), numericScale(a)));
-  return approx(rscale, decWeight(est) + 1, () => a.ln());
+  const est = weightOf(log10Approx(a) * Math.LN10);
+  const rscale = clampScale(Math.max(16 - est, numericScale(a)));
+  return approx(rscale, est + 1, () => a.ln());
 }
 
 export function numLog(base: NumericDatum, a: NumericDatum): NumericDatum {
@@ -176,9 +188,9 @@ export function numLog(base: NumericDatum, a: NumericDatum): NumericDatum {
   lnCheck(a);
   lnCheck(base);
   if (base.eq(1)) throw divisionByZero();
-  const est = Decimal.log(a.toSignificantDigits(20), base.toSignificantDigits(20));
-  const rscale = clampScale(Math.max(16 - decWeight(est), numericScale(a), numericScale(base)));
-  return approx(rscale, decWeight(est) + 1, () => a.ln().div(base.ln()));
+  const est = weightOf(log10Approx(a) / log10Approx(base));
+  const rscale = clampScale(Math.max(16 - est, numericScale(a), numericScale(base)));
+  return approx(rscale, est + 1, () => a.ln().div(base.ln()));
 }
 
 export function numPow(a: NumericDatum, b: NumericDatum): NumericDatum {
@@ -189,10 +201,10 @@ export function numPow(a: NumericDatum, b: NumericDatum): NumericDatum {
   }
   if (b.isInteger() && b.abs().lte(2147483647)) {
     const rscale = clampScale(Math.max(16, numericScale(a)));
-    const est = b.toNumber() * Math.log10(Math.max(Math.abs(a.toNumber()), 1e-300));
+    const est = a.isZero() ? 0 : b.toNumber() * log10Approx(a.abs());
     return approx(rscale, Math.max(Math.ceil(est), 1), () => a.pow(b));
   }
-  const est = b.toNumber() * Math.log10(a.toNumber());
+  const est = a.isZero() ? 0 : b.toNumber() * log10Approx(a);
   const rscale = clampScale(Math.max(16 - Math.trunc(est), numericScale(a), numericScale(b)));
   return approx(rscale, Math.max(Math.ceil(est), 1), () => a.pow(b));
 }

@@ -2,7 +2,7 @@
 // cat, array_position(s), array_remove, array_replace. (unnest and generate_series are
 // set-returning and live with the executor.)
 
-import { datumsEqual, types } from '../types/index.js';
+import { arrayOf, datumsEqual, types } from '../types/index.js';
 import type { ArrayDatum, Datum } from '../types/index.js';
 import type { Registry } from './registry.js';
 import { poly } from './registry.js';
@@ -10,7 +10,9 @@ import { arrayAppend, arrayPrepend } from './operators.js';
 import { sqlError } from '../errors.js';
 
 const T = types;
-const A = poly.anyarray, E = poly.anyelement;
+// PostgreSQL 14+ declares these over anycompatiblearray/anycompatible (int8[] || int4 works)
+const A = poly.anycompatiblearray, E = poly.anycompatible;
+const AA = poly.anyarray;
 
 function dimIndex(a: ArrayDatum, d: number): number | undefined {
   return d >= 1 && d <= a.dims.length ? d - 1 : undefined;
@@ -21,12 +23,12 @@ function oneDim(a: ArrayDatum, fn: string): void {
 }
 
 export function registerArrayFunctions(r: Registry): void {
-  r.addFunction({ name: 'array_length', args: [A, T.int4], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; const i = dimIndex(x, a[1] as number); return i === undefined ? null : x.dims[i]!; } });
-  r.addFunction({ name: 'array_lower', args: [A, T.int4], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; const i = dimIndex(x, a[1] as number); return i === undefined ? null : x.lowerBounds[i]!; } });
-  r.addFunction({ name: 'array_upper', args: [A, T.int4], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; const i = dimIndex(x, a[1] as number); return i === undefined ? null : x.lowerBounds[i]! + x.dims[i]! - 1; } });
-  r.addFunction({ name: 'array_ndims', args: [A], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; return x.dims.length === 0 ? null : x.dims.length; } });
-  r.addFunction({ name: 'array_dims', args: [A], ret: T.text, fn: (a) => { const x = a[0] as ArrayDatum; return x.dims.length === 0 ? null : x.dims.map((n, i) => `[${x.lowerBounds[i]}:${x.lowerBounds[i]! + n - 1}]`).join(''); } });
-  r.addFunction({ name: 'cardinality', args: [A], ret: T.int4, fn: (a) => (a[0] as ArrayDatum).elements.length });
+  r.addFunction({ name: 'array_length', args: [AA, T.int4], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; const i = dimIndex(x, a[1] as number); return i === undefined ? null : x.dims[i]!; } });
+  r.addFunction({ name: 'array_lower', args: [AA, T.int4], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; const i = dimIndex(x, a[1] as number); return i === undefined ? null : x.lowerBounds[i]!; } });
+  r.addFunction({ name: 'array_upper', args: [AA, T.int4], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; const i = dimIndex(x, a[1] as number); return i === undefined ? null : x.lowerBounds[i]! + x.dims[i]! - 1; } });
+  r.addFunction({ name: 'array_ndims', args: [AA], ret: T.int4, fn: (a) => { const x = a[0] as ArrayDatum; return x.dims.length === 0 ? null : x.dims.length; } });
+  r.addFunction({ name: 'array_dims', args: [AA], ret: T.text, fn: (a) => { const x = a[0] as ArrayDatum; return x.dims.length === 0 ? null : x.dims.map((n, i) => `[${x.lowerBounds[i]}:${x.lowerBounds[i]! + n - 1}]`).join(''); } });
+  r.addFunction({ name: 'cardinality', args: [AA], ret: T.int4, fn: (a) => (a[0] as ArrayDatum).elements.length });
   r.addFunction({ name: 'array_append', args: [A, E], ret: (ts) => ts[0]!, strict: false, fn: (a) => arrayAppend(a[0] as ArrayDatum | null, a[1]!) });
   r.addFunction({ name: 'array_prepend', args: [E, A], ret: (ts) => ts[1]!, strict: false, fn: (a) => arrayPrepend(a[0]!, a[1] as ArrayDatum | null) });
   r.addFunction({
@@ -51,7 +53,7 @@ export function registerArrayFunctions(r: Registry): void {
     },
   });
   r.addFunction({
-    name: 'array_positions', args: [A, E], ret: arrayOfInt4(), strict: false,
+    name: 'array_positions', args: [A, E], ret: arrayOf(T.int4), strict: false,
     make: (ts) => (a) => {
       const x = a[0] as ArrayDatum | null;
       if (x === null) return null;
@@ -80,9 +82,4 @@ export function registerArrayFunctions(r: Registry): void {
       return { dims: x.dims, lowerBounds: x.lowerBounds, elements: els };
     },
   });
-}
-
-import { arrayOf } from '../types/index.js';
-function arrayOfInt4() {
-  return arrayOf(T.int4);
 }

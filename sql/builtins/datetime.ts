@@ -5,10 +5,10 @@
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
 import {
-  civilFromDays, daysFromCivil, daysInMonth, isLeapYear, splitMicros, toLocalMicros, fromLocalMicros,
+  civilFromDays, daysFromCivil, daysInMonth, splitMicros, toLocalMicros, fromLocalMicros,
   tzOffsetSecs, localToUtcMicros, isValidTimeZone, types, TIMESTAMP_INFINITY,
 } from '../types/index.js';
-import type { Datum, Interval, NumericDatum, TimeTz } from '../types/index.js';
+import type { Interval, NumericDatum, TimeTz } from '../types/index.js';
 import type { Registry } from './registry.js';
 import type { EvalContext } from './context.js';
 import { def } from './string.js';
@@ -35,8 +35,12 @@ export function fromTm(tm: Tm): bigint {
   return BigInt(days) * DAY + BigInt(((tm.hour * 60 + tm.minute) * 60 + tm.second) * 1e6 + tm.micro);
 }
 
+const KNOWN_UNITS = new Set(['microseconds', 'milliseconds', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year',
+  'decade', 'century', 'millennium', 'dow', 'isodow', 'doy', 'isoyear', 'julian', 'epoch', 'timezone', 'timezone_hour', 'timezone_minute']);
+
 function badUnit(unit: string, typ: string): Error {
-  return sqlError('22023', `unit "${unit}" not supported for type ${typ}`);
+  if (!KNOWN_UNITS.has(normUnit(unit))) return sqlError('22023', `unit "${unit}" not recognized for type ${typ}`);
+  return sqlError('0A000', `unit "${unit}" not supported for type ${typ}`);
 }
 
 function normUnit(u: string): string {
@@ -149,7 +153,7 @@ function extractTs(unit: string, local: bigint, typ: string, utc?: bigint, offse
       const v = utc ?? local;
       return isDate ? n(Number(v / 1000000n)) : n(new Decimal(v.toString()).div(1e6).toFixed(6), 6);
     }
-    case 'timezone': if (typ === 'timestamptz') return n(offsetSecs); break;
+    case 'timezone': if (typ === 'timestamptz') return n(offsetSecs); break; // other types: not supported below
     case 'timezone_hour': if (typ === 'timestamptz') return n(Math.trunc(offsetSecs / 3600)); break;
     case 'timezone_minute': if (typ === 'timestamptz') return n(Math.trunc(offsetSecs / 60) % 60); break;
   }
@@ -174,13 +178,10 @@ function extractInterval(unit: string, iv: Interval): NumericDatum {
     case 'century': return n(Math.trunc(iv.months / 1200));
     case 'millennium': return n(Math.trunc(iv.months / 12000));
     case 'epoch': {
-      const secs = new Decimal(iv.months).times(30 * 86400 + 0).plus(new Decimal(Math.trunc(iv.months / 12)).times(5.25 * 86400))
-        .plus(new Decimal(iv.days).times(86400)).plus(new Decimal(iv.micros.toString()).div(1e6));
       // PostgreSQL: years count 365.25 days, remaining months 30 days
       const years = Math.trunc(iv.months / 12), months = iv.months % 12;
       const exact = new Decimal(years).times(365.25 * 86400).plus(new Decimal(months).times(30 * 86400))
         .plus(new Decimal(iv.days).times(86400)).plus(new Decimal(iv.micros.toString()).div(1e6));
-      void secs;
       return n(exact.toFixed(6), 6);
     }
     default: throw badUnit(unit, 'interval');
@@ -232,10 +233,10 @@ function zoneCheck(zone: string): string {
   return zone;
 }
 
-/** PostgreSQL treats numeric zone strings in AT TIME ZONE as ISO (east positive) offsets like '+05'. */
+/** AT TIME ZONE reads '+05' POSIX-style (hours west of UTC), unlike SET TIME ZONE. */
 function atZone(zone: string): string {
-  const m = /^([+-])(\d{1,2})(?::(\d{2}))?$/.exec(zone.trim());
-  if (m !== null) return String((m[1] === '-' ? -1 : 1) * (Number(m[2]) + Number(m[3] ?? 0) / 60));
+  const m = /^([+-]?)(\d{1,2})(?::(\d{2}))?$/.exec(zone.trim());
+  if (m !== null) return String((m[1] === '-' ? 1 : -1) * (Number(m[2]) + Number(m[3] ?? 0) / 60));
   return zoneCheck(zone);
 }
 
@@ -329,7 +330,6 @@ export function registerDateTimeFunctions(r: Registry): void {
   });
   def(r, 'date_add', [T.timestamptz, T.interval], T.timestamptz, (ts: bigint, iv: Interval) => addInterval(ts, iv, 'UTC'));
   registerToChar(r);
-  void isLeapYear;
 }
 
 function truncTz(unit: string, ts: bigint, zone: string): bigint {
@@ -353,4 +353,3 @@ function extractDate(unit: string, d: number): NumericDatum {
   return extractTs(unit, BigInt(d) * DAY, 'date', undefined, 0, true);
 }
 
-export type { Datum };

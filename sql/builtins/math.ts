@@ -4,7 +4,7 @@
 
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
-import { numericScale, types } from '../types/index.js';
+import { compareDatums, divTrunc, numericScale, types } from '../types/index.js';
 import type { Datum, NumericDatum, SqlType } from '../types/index.js';
 import type { Registry } from './registry.js';
 import {
@@ -12,6 +12,7 @@ import {
 } from './arith.js';
 import { floatPow, floatSqrt } from './operators.js';
 import { def } from './string.js';
+import { poly } from './registry.js';
 
 const T = types;
 
@@ -40,7 +41,6 @@ function gcdBig(a: bigint, b: bigint): bigint {
 function widthBucket(x: number, lo: number, hi: number, n: number): number {
   if (n <= 0) throw sqlError('2201G', 'count must be greater than zero');
   if (lo === hi) throw sqlError('2201G', 'lower bound cannot equal upper bound');
-  if (!Number.isFinite(x) && !Number.isNaN(x) && false) return 0;
   if (lo < hi) {
     if (x < lo) return 0;
     if (x >= hi) return n + 1;
@@ -81,7 +81,7 @@ export function registerMathFunctions(r: Registry): void {
   def(r, 'mod', [T.numeric, T.numeric], T.numeric, (a: NumericDatum, b: NumericDatum) => numMod(a, b));
   def(r, 'div', [T.numeric, T.numeric], T.numeric, (a: NumericDatum, b: NumericDatum) => {
     if (b.isZero()) throw divisionByZero();
-    return scaled(a.div(b).toDecimalPlaces(0, Decimal.ROUND_DOWN), 0);
+    return divTrunc(a, b);
   });
   for (const n of ['power', 'pow']) {
     def(r, n, [T.float8, T.float8], T.float8, (a: number, b: number) => floatPow(a, b));
@@ -145,15 +145,10 @@ export function registerMathFunctions(r: Registry): void {
   def(r, 'scale', [T.numeric], T.int4, (v: NumericDatum) => (v.isFinite() ? numericScale(v) : null));
   def(r, 'min_scale', [T.numeric], T.int4, (v: NumericDatum) => (v.isFinite() ? v.decimalPlaces() : null));
   def(r, 'trim_scale', [T.numeric], T.numeric, (v: NumericDatum) => (v.isFinite() ? scaled(new Decimal(v), v.decimalPlaces()) : v));
-  r.addFunction({ name: 'greatest', args: [poly_anycompatible()], variadic: poly_anycompatible(), ret: (a) => a[0]!, strict: false, make: (ts) => pick(ts[0]!, 1) });
-  r.addFunction({ name: 'least', args: [poly_anycompatible()], variadic: poly_anycompatible(), ret: (a) => a[0]!, strict: false, make: (ts) => pick(ts[0]!, -1) });
+  r.addFunction({ name: 'greatest', args: [poly.anycompatible], variadic: poly.anycompatible, ret: (a) => a[0]!, strict: false, make: (ts) => pick(ts[0]!, 1) });
+  r.addFunction({ name: 'least', args: [poly.anycompatible], variadic: poly.anycompatible, ret: (a) => a[0]!, strict: false, make: (ts) => pick(ts[0]!, -1) });
 }
 
-import { compareDatums } from '../types/index.js';
-import { poly } from './registry.js';
-function poly_anycompatible(): SqlType {
-  return poly.anycompatible;
-}
 
 /** greatest/least: NULLs ignored; NULL only if all are NULL. */
 function pick(t: SqlType, sign: 1 | -1) {

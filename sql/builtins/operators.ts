@@ -277,17 +277,18 @@ export function arrayAppend(a: ArrayDatum | null, x: Datum): ArrayDatum {
 export function arrayPrepend(x: Datum, a: ArrayDatum | null): ArrayDatum {
   if (a === null || a.dims.length === 0) return { dims: [1], lowerBounds: [1], elements: [x] };
   if (a.dims.length !== 1) throw sqlError('22000', 'argument must be empty or one-dimensional array');
-  return { dims: [a.dims[0]! + 1], lowerBounds: [a.lowerBounds[0]! - 1], elements: [x, ...a.elements] };
+  return { dims: [a.dims[0]! + 1], lowerBounds: a.lowerBounds, elements: [x, ...a.elements] };
 }
 
 function registerArrays(r: Registry): void {
-  const A = poly.anyarray, E = poly.anyelement;
+  const A = poly.anyarray;
   r.addOperator({ name: '@>', left: A, right: A, ret: T.bool, make: (l) => (a, b) => (b as ArrayDatum).elements.every((x) => arrayHas(l!.elem!, a as ArrayDatum, x)) });
   r.addOperator({ name: '<@', left: A, right: A, ret: T.bool, make: (l) => (a, b) => (a as ArrayDatum).elements.every((x) => arrayHas(l!.elem!, b as ArrayDatum, x)) });
   r.addOperator({ name: '&&', left: A, right: A, ret: T.bool, make: (l) => (a, b) => (a as ArrayDatum).elements.some((x) => arrayHas(l!.elem!, b as ArrayDatum, x)) });
-  r.addOperator({ name: '||', left: A, right: A, ret: (l) => l!, fn: (a, b) => concatArrays(a as ArrayDatum, b as ArrayDatum) });
-  r.addOperator({ name: '||', left: A, right: E, ret: (l) => l!, fn: (a, b) => arrayAppend(a as ArrayDatum, b) });
-  r.addOperator({ name: '||', left: E, right: A, ret: (_l, rt) => rt, fn: (a, b) => arrayPrepend(a, b as ArrayDatum) });
+  const CA = poly.anycompatiblearray, CE = poly.anycompatible;
+  r.addOperator({ name: '||', left: CA, right: CA, ret: (l) => l!, fn: (a, b) => concatArrays(a as ArrayDatum, b as ArrayDatum) });
+  r.addOperator({ name: '||', left: CA, right: CE, ret: (l) => l!, fn: (a, b) => arrayAppend(a as ArrayDatum, b) });
+  r.addOperator({ name: '||', left: CE, right: CA, ret: (_l, rt) => rt, fn: (a, b) => arrayPrepend(a, b as ArrayDatum) });
 }
 
 /** Registers every built-in operator. */

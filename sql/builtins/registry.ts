@@ -107,6 +107,9 @@ function isPoly(t: SqlType): boolean {
   return POLY_OIDS.has(t.oid);
 }
 
+/** Set when a candidate failed only because its polymorphic arguments were all unknown literals. */
+let polyUnknown = false;
+
 /** Binds polymorphic declared types to actual argument types; undefined if impossible. */
 function bindPoly(declared: readonly SqlType[], actual: readonly SqlType[]): SqlType[] | undefined {
   const elems: SqlType[] = [];
@@ -127,8 +130,13 @@ function bindPoly(declared: readonly SqlType[], actual: readonly SqlType[]): Sql
   if (!sawPoly) return declared.slice();
   let elem: SqlType;
   const compatible = declared.some((d) => d.oid === poly.anycompatible.oid || d.oid === poly.anycompatiblearray.oid);
-  if (elems.length === 0) elem = types.text;
-  else if (compatible) {
+  if (elems.length === 0) {
+    if (!compatible) {
+      polyUnknown = true;
+      return undefined;
+    }
+    elem = types.text;
+  } else if (compatible) {
     try {
       elem = commonType(elems, 'argument');
     } catch {
@@ -146,7 +154,7 @@ function bindPoly(declared: readonly SqlType[], actual: readonly SqlType[]): Sql
 
 function expand(args: readonly SqlType[], variadic: SqlType | undefined, n: number): SqlType[] | undefined {
   if (variadic === undefined) return args.length === n ? args.slice() : undefined;
-  if (n < args.length) return undefined;
+  if (n < args.length + 1) return undefined; // VARIADIC needs at least one argument
   const out = args.slice();
   while (out.length < n) out.push(variadic);
   return out;
@@ -242,6 +250,7 @@ export class Registry {
 
   resolveFunction(name: string, actual: readonly SqlType[]): FunctionImpl {
     const defs = this.functions.get(name);
+    polyUnknown = false;
     const cands: Candidate<FnDef>[] = [];
     for (const def of defs ?? []) {
       const c = candidateFor(def, expand(def.args, def.variadic, actual.length), actual);
@@ -252,6 +261,7 @@ export class Registry {
       if (defs === undefined && this.aggregates.has(name)) {
         throw sqlError('42809', `aggregate function ${name} called in a non-aggregate context`); // bind should have routed it
       }
+      if (polyUnknown) throw polyUnknownError();
       throw sqlError('42883', `function ${name}(${argList(actual)}) does not exist`, {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
       });
@@ -285,6 +295,7 @@ export class Registry {
       if (exact.length === 1) return this.makeOp(exact[0]!, probe, probe);
     }
     const cands: Candidate<OpDef>[] = [];
+    polyUnknown = false;
     for (const def of defs) {
       const declared = def.left === null ? [def.right] : [def.left, def.right];
       const c = candidateFor(def, declared, actual);
@@ -318,8 +329,11 @@ export class Registry {
     };
   }
 
-  resolveAggregate(name: string, actual: readonly SqlType[]): AggregateImpl {
+  resolveAggregate(name: string, actual0: readonly SqlType[]): AggregateImpl {
     const defs = this.aggregates.get(name);
+    polyUnknown = false;
+    // an aggregate over a bare literal reads it as text (min('a'), string_agg('x', ','))
+    const actual = actual0.map((t) => (t.kind === 'unknown' ? types.text : t));
     const cands: Candidate<AggDef>[] = [];
     for (const def of defs ?? []) {
       const c = candidateFor(def, expand(def.args, undefined, actual.length), actual);
@@ -327,6 +341,7 @@ export class Registry {
     }
     const best = narrow(cands, actual);
     if (best.length === 0) {
+      if (polyUnknown) throw polyUnknownError();
       throw sqlError('42883', `function ${name}(${argList(actual)}) does not exist`, {
         hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
       });
@@ -339,6 +354,10 @@ export class Registry {
       ...def.make(resolved),
     };
   }
+}
+
+function polyUnknownError(): Error {
+  return sqlError('42804', 'could not determine polymorphic type because input has type unknown');
 }
 
 function sameSignatures<D>(cs: Candidate<D>[]): boolean {

@@ -105,17 +105,19 @@ export function registerSystemFunctions(r: Registry): void {
   const consDef: ScalarFn = (a, ctx) => ctx.catalog?.constraintDef?.(a[0] as number) ?? null;
   r.addFunction({ name: 'pg_get_constraintdef', args: [T.oid], ret: T.text, ...stable, fn: consDef });
   r.addFunction({ name: 'pg_get_constraintdef', args: [T.oid, T.bool], ret: T.text, ...stable, fn: consDef });
-  for (const n of ['pg_get_viewdef', 'pg_get_triggerdef', 'pg_get_ruledef', 'pg_get_partkeydef', 'pg_get_statisticsobjdef', 'pg_get_functiondef', 'pg_get_function_arguments', 'pg_get_function_result', 'pg_get_function_identity_arguments']) {
+  for (const n of ['pg_get_viewdef', 'pg_get_triggerdef', 'pg_get_ruledef', 'pg_get_partkeydef', 'pg_get_statisticsobjdef', 'pg_get_statisticsobjdef_columns', 'pg_get_functiondef', 'pg_get_function_arguments', 'pg_get_function_result', 'pg_get_function_identity_arguments']) {
     r.addFunction({ name: n, args: [T.oid], ret: T.text, ...stable, fn: () => null });
     r.addFunction({ name: n, args: [T.oid, T.bool], ret: T.text, ...stable, fn: () => null });
   }
+  // Every Shoal table is a plain, permanent table: publishable (psql's \d asks).
+  r.addFunction({ name: 'pg_relation_is_publishable', args: [T.regclass], ret: T.bool, ...stable, fn: () => true });
   r.addFunction({ name: 'obj_description', args: [T.oid, T.name], ret: T.text, ...stable, fn: (a, ctx) => ctx.catalog?.description?.(a[0] as number, a[1] as string, 0) ?? null });
   r.addFunction({ name: 'obj_description', args: [T.oid], ret: T.text, ...stable, fn: (a, ctx) => ctx.catalog?.description?.(a[0] as number, '', 0) ?? null });
   r.addFunction({ name: 'shobj_description', args: [T.oid, T.name], ret: T.text, ...stable, fn: (a, ctx) => ctx.catalog?.description?.(a[0] as number, a[1] as string, 0) ?? null });
   r.addFunction({ name: 'col_description', args: [T.oid, T.int4], ret: T.text, ...stable, fn: (a, ctx) => ctx.catalog?.description?.(a[0] as number, 'pg_class', a[1] as number) ?? null });
   def(r, 'pg_encoding_to_char', [T.int4], T.name, (e: number) => (e === 6 ? 'UTF8' : e === 0 ? 'SQL_ASCII' : ''));
   def(r, 'pg_char_to_encoding', [T.name], T.int4, (s: string) => (s.toUpperCase() === 'UTF8' ? 6 : s.toUpperCase() === 'SQL_ASCII' ? 0 : -1));
-  const privKinds = [['table', T.regclass], ['schema', T.text], ['database', T.text], ['sequence', T.regclass], ['function', T.text], ['column', T.text]] as const;
+  const privKinds = [['table', T.text], ['schema', T.text], ['database', T.text], ['sequence', T.text], ['function', T.text], ['column', T.text]] as const;
   for (const [kind, objType] of privKinds) {
     const name = `has_${kind}_privilege`;
     r.addFunction({ name, args: [objType, T.text], ret: T.bool, ...stable, fn: priv(kind) });

@@ -5,7 +5,7 @@
 
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
-import { civilFromDays, daysFromCivil, formatNumeric, splitMicros, toLocalMicros, tzOffsetSecs, types, offsetText } from '../types/index.js';
+import { civilFromDays, daysFromCivil, splitMicros, toLocalMicros, tzOffsetSecs, types, offsetText } from '../types/index.js';
 import type { Interval, NumericDatum } from '../types/index.js';
 import type { Registry } from './registry.js';
 import { def } from './string.js';
@@ -20,6 +20,9 @@ const PATTERNS = [
   'DAY', 'Day', 'day', 'DY', 'Dy', 'dy', 'DDD', 'DD', 'D', 'IDDD', 'ID', 'WW', 'W', 'IW', 'CC', 'J', 'Q', 'RM', 'rm',
   'TZH', 'TZM', 'TZ', 'tz', 'OF',
 ].sort((a, b) => b.length - a.length);
+
+const CASELESS = new Set(['HH24', 'HH12', 'HH', 'MI', 'SSSSS', 'SSSS', 'SS', 'MS', 'US', 'FF1', 'FF2', 'FF3', 'FF4', 'FF5', 'FF6',
+  'YYYY', 'YYY', 'YY', 'Y', 'IYYY', 'IYY', 'IY', 'I', 'MM', 'DDD', 'DD', 'D', 'IDDD', 'ID', 'WW', 'W', 'IW', 'CC', 'J', 'Q']);
 
 type Tok = { kind: 'lit'; text: string } | { kind: 'pat'; pat: string; fm: boolean; th: string };
 
@@ -42,7 +45,12 @@ function tokenize(fmt: string): Tok[] {
       continue;
     }
     if (ch === '\\' && i + 1 < fmt.length) { out.push({ kind: 'lit', text: fmt[i + 1]! }); i += 2; continue; }
-    const pat = PATTERNS.find((p) => fmt.startsWith(p, i));
+    let pat = PATTERNS.find((p) => fmt.startsWith(p, i));
+    if (pat === undefined) {
+      // numeric fields match in any case (dd, hh24, yyyy); names keep their case rules
+      const up = fmt.slice(i, i + 5).toUpperCase();
+      pat = PATTERNS.find((p) => CASELESS.has(p) && up.startsWith(p));
+    }
     if (pat === undefined) { out.push({ kind: 'lit', text: ch }); i++; continue; }
     i += pat.length;
     let th = '';
@@ -193,29 +201,23 @@ export function toCharNumber(v: Decimal, fmt: string): string {
   const firstZero = intPat.search(/0/);
   let out = '';
   let di = intDigits.length - 1;
-  let slot = intSlots;
-  let started = false;
   for (let i = intPat.length - 1; i >= 0; i--) {
     const c = intPat[i]!;
     if (c === '9' || c === '0') {
-      slot--;
-      if (di >= 0) { out = intDigits[di--] + out; started = true; }
-      else if (firstZero >= 0 && i >= firstZero) { out = '0' + out; started = true; }
+      if (di >= 0) out = intDigits[di--] + out;
+      else if (firstZero >= 0 && i >= firstZero) out = '0' + out;
       else if (!fm) out = ' ' + out;
     } else if (c === ',' || c === 'G') {
       if (di >= 0 || (firstZero >= 0 && i > firstZero)) out = ',' + out;
       else if (!fm) out = ' ' + out;
     } else if (c !== 'S' && !/[MIPR]/.test(c)) out = c + out;
   }
-  void slot; void started;
   let frac = fp;
   if (fm) frac = frac.replace(/0+$/, (z) => z.slice(0, Math.max(0, (fracPat.match(/0/g) ?? []).length - (frac.length - z.length))));
-  let body = out.trimStart().length < out.length && !fm ? out : out;
-  // sign sits right before the first digit
-  const lead = body.length - body.trimStart().length;
-  const sign = /S/.test(f) ? (neg ? '-' : '+') : /MI/.test(f) ? '' : neg ? '-' : fm ? '' : ' ';
-  body = body.slice(0, Math.max(lead - 1, 0)) + (lead > 0 ? (sign === '' ? ' ' : sign) : sign) + body.slice(lead);
-  if (lead === 0 && sign === '' && !fm) body = body;
+  // the sign takes its own position, right before the first digit
+  const lead = out.length - out.trimStart().length;
+  const sign = /S/.test(f) ? (neg ? '-' : '+') : /MI|PR/.test(f) ? '' : neg ? '-' : fm ? '' : ' ';
+  const body = out.slice(0, lead) + sign + out.slice(lead);
   let res = body + (pointAt >= 0 ? (fm && frac === '' ? '.' : '.' + frac) : '');
   if (/MI/.test(f)) res += neg ? '-' : ' ';
   if (/PR/.test(f)) res = neg ? '<' + res.trim() + '>' : ' ' + res + ' ';
@@ -247,7 +249,7 @@ export function parseWithFormat(input: string, fmt: string): ParsedDateTime {
       continue;
     }
     switch (t.pat) {
-      case 'YYYY': case 'IYYY': p.year = readNum(6); break;
+      case 'YYYY': case 'IYYY': p.year = readNum(4); break;
       case 'YYY': case 'YY': case 'IY': case 'IYY': { const y = readNum(t.pat.length); p.year = y < 70 ? 2000 + y : y < 100 ? 1900 + y : y; break; }
       case 'MM': p.month = readNum(2); break;
       case 'DD': p.day = readNum(2); break;
@@ -308,5 +310,4 @@ export function registerToChar(r: Registry): void {
     if (cleaned === '' || Number.isNaN(Number(cleaned))) throw sqlError('22P02', `invalid input syntax for type numeric: " "`);
     return new Decimal(cleaned);
   });
-  void formatNumeric;
 }

@@ -96,8 +96,6 @@ export interface TableDescriptor {
   readonly nextIndexId: number;
   /** Storage parameters given WITH (...), kept for display (fillfactor ...). */
   readonly storageParams: Readonly<Record<string, string>>;
-  /** COMMENT ON TABLE text (pg_description), when set. */
-  readonly comment?: string | null;
 }
 
 export interface SequenceDescriptor {

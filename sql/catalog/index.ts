@@ -17,7 +17,7 @@ export { Catalog, DescriptorCache, effectiveSearchPath, virtualSchema } from './
 export type { ResolvedRelation, DescriptorCacheOptions } from './catalog.js';
 export { bootstrapCatalog, DEFAULT_DATABASES, PG_CATALOG_SCHEMA_ID, INFORMATION_SCHEMA_ID, FIRST_USER_DESCRIPTOR_ID } from './bootstrap.js';
 export { executeDdl, isDdlStatement } from './ddl/index.js';
-export type { DdlContext, DdlResult } from './ddl/context.js';
+export type { DdlContext, DdlResult, Notice as DdlNotice } from './ddl/context.js';
 export { Sequences, sequenceBlockSize, rowidBlockSize, readSequenceState } from './sequences.js';
 export type { SequenceState } from './sequences.js';
 export { deparseExpr, storedExprText, quoteIdent, quoteLiteral } from './deparse.js';

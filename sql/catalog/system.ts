@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import { KeyReader, KeyWriter, indexPrefix, prefixEnd } from '../../storage/index.js';
 import type { Descriptor, DescriptorId } from './descriptors.js';
+import type { SqlType } from '../types/index.js';
+import { arrayOf, typeFromOid, withTypmod } from '../types/index.js';
 
 export const COUNTERS_TABLE_ID = 1;
 export const NAMESPACE_TABLE_ID = 2;
@@ -118,7 +120,14 @@ export function decodeDescriptor(value: Buffer): Descriptor {
     return v;
   }) as Descriptor;
   assert(typeof d === 'object' && d !== null && typeof d.kind === 'string', 'bad descriptor value');
-  return deepFreeze(d);
+  return deepFreeze(d.kind === 'table' ? { ...d, columns: d.columns.map((c) => ({ ...c, type: canonicalType(c.type) })) } : d);
+}
+
+/** The registry's shared SqlType object for a decoded one (so identity checks and caches hit). */
+function canonicalType(t: SqlType): SqlType {
+  if (t.kind === 'array' && t.elem !== undefined) return arrayOf(canonicalType(t.elem));
+  const base = typeFromOid(t.oid);
+  return base === undefined ? t : withTypmod(base, t.typmod);
 }
 
 export function descriptorVersion(d: Descriptor): number {

@@ -14,11 +14,6 @@ export type Row = Datum[];
 /** Rows a statement produces between yields to the event loop. */
 export const rowsPerTurn = 1024;
 
-/** Allocates values for the hidden rowid column of tables without a primary key. */
-export interface RowIdSource {
-  next(): bigint;
-}
-
 export interface ExecEnv {
   readonly txn: Txn;
   readonly catalog: Catalog;
@@ -26,7 +21,6 @@ export interface ExecEnv {
   readonly evalCtx: EvalContext;
   readonly params: readonly Datum[];
   readonly vctx: () => VirtualContext;
-  readonly rowIds: RowIdSource;
   /** Checked between rows: true once the client asked to cancel. */
   readonly cancelled: () => boolean;
 }
@@ -37,7 +31,6 @@ export class ExecContext {
   readonly sequences: Sequences;
   readonly evalCtx: EvalContext;
   readonly params: readonly Datum[];
-  readonly rowIds: RowIdSource;
   /** outer[d]: the current row of query level d (correlated subqueries, LATERAL). */
   readonly outer: Row[] = [];
   /** Values of async expression leaves (subqueries, async functions), by leaf id. */
@@ -56,7 +49,6 @@ export class ExecContext {
     this.sequences = env.sequences;
     this.evalCtx = env.evalCtx;
     this.params = env.params;
-    this.rowIds = env.rowIds;
     this.vctxFn = env.vctx;
     this.cancelledFn = env.cancelled;
   }

@@ -12,7 +12,7 @@ import type { ExecContext, Row } from './context.js';
 import type { OpFactory } from './op.js';
 
 export { ExecContext } from './context.js';
-export type { ExecEnv, Row, RowIdSource } from './context.js';
+export type { ExecEnv, Row } from './context.js';
 export type { Op } from './op.js';
 export { compileExpr, evalAsync } from './expr.js';
 export { insertRows, conflictError } from './modify.js';

@@ -18,6 +18,8 @@ export interface CachedPlan {
   readonly generation: number;
   /** The statement needs catalog-backed reg* I/O at run time. */
   readonly needsReg: boolean;
+  /** The statement calls catalog-backed builtins (pg_get_indexdef, ...): see NEEDS_CATALOG_INFO. */
+  readonly needsCatalog: boolean;
 }
 
 /** Bound on cached plans (each holds compiled closures; a few KB). */

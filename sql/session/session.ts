@@ -9,14 +9,15 @@ import { sqlError, SqlError } from '../errors.js';
 import type { SavepointToken, Txn } from '../../storage/index.js';
 import { Catalog, descriptorOid, DESCRIPTOR_OID_OFFSET, executeDdl, isDdlStatement } from '../catalog/index.js';
 import type { CatalogInfo, EvalContext, SessionInfo } from '../builtins/index.js';
-import { bindStatement, isBindable, loadRegResolver, resolveRelations } from '../bind/index.js';
+import { bindStatement, isBindable, resolveRelations } from '../bind/index.js';
 import type { OutCol } from '../bind/index.js';
 import { planStatement } from '../plan/index.js';
 import { compileStatement, ExecContext } from '../exec/index.js';
 import type { Cursor } from '../exec/index.js';
 import { decodeBinary, parseText, typeFromOid, types } from '../types/index.js';
 import type { Datum, RegResolver, SqlType } from '../types/index.js';
-import { listVirtualTables } from '../vtables/index.js';
+import { loadCatalogInfo, NEEDS_CATALOG_INFO, regResolverFor, snapshotOf } from '../vtables/index.js';
+import type { VirtualContext } from '../vtables/index.js';
 import type {
   FieldDescription,
   ResultSink,
@@ -69,6 +70,12 @@ interface Portal {
 
 type TxnKind = 'none' | 'implicit' | 'explicit';
 
+/** The session's EvalContext: `catalog` and `reg` are set per statement from its catalog snapshot. */
+interface SessionEvalContext extends EvalContext {
+  catalog: CatalogInfo;
+  reg?: RegResolver;
+}
+
 export class SqlSession implements Session {
   readonly id: number;
   readonly settings: Settings;
@@ -90,7 +97,11 @@ export class SqlSession implements Session {
   readonly sqlPrepared = new Map<string, Prepared>();
   private running = false;
   private cancelRequested = false;
-  readonly evalCtx: EvalContext & { reg?: RegResolver };
+  readonly evalCtx: SessionEvalContext;
+  /** Sequence callbacks: the CatalogInfo every statement gets (catalog-backed ones are added per statement). */
+  private readonly sequenceInfo: CatalogInfo;
+  /** The running statement's VirtualContext: one catalog snapshot per statement. */
+  private stmtVctx: VirtualContext | null = null;
   readonly currvals = new Map<number, bigint>();
   private readonly info: SessionInfoRow;
   private closed = false;
@@ -103,6 +114,11 @@ export class SqlSession implements Session {
     this.user = params.user;
     this.database = params.database;
     this.settings = new Settings({ ...params.startupParams, session_authorization: params.user });
+    this.sequenceInfo = {
+      nextval: (seq) => this.nextval(seq),
+      currval: (seq) => this.currval(seq),
+      setval: (seq, v, called) => this.setval(seq, v, called),
+    };
     this.evalCtx = this.makeEvalContext();
     this.info = {
       pid: this.id,
@@ -146,7 +162,7 @@ export class SqlSession implements Session {
 
   // ------------------------------------------------------------ eval context
 
-  private makeEvalContext(): EvalContext & { reg?: RegResolver } {
+  private makeEvalContext(): SessionEvalContext {
     const s = this;
     const session: SessionInfo = {
       database: this.database,
@@ -170,14 +186,9 @@ export class SqlSession implements Session {
       },
       serverVersion: `PostgreSQL ${this.settings.get('server_version')} (Shoal) on x86_64-pc-linux-gnu, compiled by tsc, 64-bit`,
     };
-    const catalog: CatalogInfo = {
-      nextval: (seq) => s.nextval(seq),
-      currval: (seq) => s.currval(seq),
-      setval: (seq, v, called) => s.setval(seq, v, called),
-    };
-    const ctx: EvalContext & { reg?: RegResolver } = {
+    const ctx: SessionEvalContext = {
       session,
-      catalog,
+      catalog: this.sequenceInfo,
       get timeZone() {
         return s.settings.get('TimeZone')!;
       },
@@ -294,14 +305,44 @@ export class SqlSession implements Session {
 
   // ------------------------------------------------------------ planning
 
-  /** Reg* resolver for the current transaction (loaded on demand). */
+  /** Reg* resolver over the running statement's catalog snapshot (loaded on demand). */
   async regResolver(): Promise<RegResolver> {
-    return loadRegResolver({
-      catalog: this.requireCatalog(),
+    return regResolverFor(await snapshotOf(this.virtualContext()));
+  }
+
+  /**
+   * The VirtualContext of the running statement, made once per statement so every
+   * pg_catalog table, reg* cast and catalog-backed function of it sees one snapshot.
+   */
+  virtualContext(): VirtualContext {
+    const cat = this.requireCatalog();
+    if (this.stmtVctx !== null && this.stmtVctx.catalog === cat) return this.stmtVctx;
+    const s = this;
+    let settings: ReadonlyMap<string, string> | null = null;
+    this.stmtVctx = {
+      catalog: cat,
       databaseId: this.databaseId,
+      databaseName: this.database,
+      user: this.user,
       searchPath: this.settings.searchPath(this.user),
-      virtualTables: listVirtualTables,
-    });
+      get settings() {
+        return (settings ??= new Map(s.settings.showAll().map((r) => [r.name, r.setting])));
+      },
+      sessions: () => [...s.shared.sessions.values()].map((x) => ({ ...x })),
+    };
+    return this.stmtVctx;
+  }
+
+  /** A new statement starts: its catalog snapshot is loaded afresh when needed. */
+  private startStatement(): void {
+    this.stmtVctx = null;
+    this.stmtStartMicros = this.nowMicros();
+  }
+
+  /** Sets the catalog-backed parts of the EvalContext a plan needs before it runs. */
+  private async prepareEvalContext(plan: CachedPlan): Promise<void> {
+    if (plan.needsReg) this.evalCtx.reg = await this.regResolver();
+    this.evalCtx.catalog = plan.needsCatalog ? { ...(await loadCatalogInfo(this.virtualContext())), ...this.sequenceInfo } : this.sequenceInfo;
   }
 
   /** Plan for a bindable statement: from the cache, or bound/planned/compiled now. */
@@ -315,8 +356,10 @@ export class SqlSession implements Session {
       if (hit !== undefined) return hit;
     }
     const needsReg = /\breg(class|type|proc|procedure|namespace)\b/i.test(sql);
+    const needsCatalog = NEEDS_CATALOG_INFO.test(sql);
     const bindNeedsReg = needsReg || nodeTag(ast) === 'InsertStmt' || nodeTag(ast) === 'UpdateStmt';
     this.evalCtx.reg = bindNeedsReg ? await this.regResolver() : undefined;
+    if (needsCatalog) this.evalCtx.catalog = { ...(await loadCatalogInfo(this.virtualContext())), ...this.sequenceInfo };
     const relations = await resolveRelations(ast, {
       catalog: cat,
       databaseId: this.databaseId,
@@ -328,7 +371,7 @@ export class SqlSession implements Session {
     const exec = compileStatement(plan);
     const cols =
       bound.stmt.kind === 'select' ? bound.stmt.cols : bound.stmt.returning === null ? null : bound.stmt.returning.cols;
-    const entry: CachedPlan = { plan, exec, paramTypes: bound.paramTypes, cols, generation, needsReg };
+    const entry: CachedPlan = { plan, exec, paramTypes: bound.paramTypes, cols, generation, needsReg, needsCatalog };
     if (cacheable && generation === this.shared.cache.generation) this.shared.plans.set(key, entry);
     return entry;
   }
@@ -341,15 +384,7 @@ export class SqlSession implements Session {
       sequences: this.shared.sequences,
       evalCtx: this.evalCtx,
       params,
-      rowIds: this.shared.rowIds,
-      vctx: () => ({
-        catalog: s.catalog!,
-        databaseId: s.databaseId,
-        databaseName: s.database,
-        user: s.user,
-        settings: new Map(s.settings.showAll().map((r) => [r.name, r.setting])),
-        sessions: () => [...s.shared.sessions.values()].map((x) => ({ ...x })),
-      }),
+      vctx: () => s.virtualContext(),
       cancelled: () => s.cancelRequested,
     });
   }
@@ -426,7 +461,7 @@ export class SqlSession implements Session {
 
   /** Runs one statement of a simple query, writing RowDescription, rows and the tag. */
   async runOne(ast: Node, text: string, sink: ResultSink): Promise<void> {
-    this.stmtStartMicros = this.nowMicros();
+    this.startStatement();
     this.running = true;
     this.cancelRequested = false;
     try {
@@ -508,7 +543,7 @@ export class SqlSession implements Session {
   ): Promise<string | null> {
     let cursor = portal?.cursor ?? null;
     if (cursor === null) {
-      if (plan.needsReg) this.evalCtx.reg = await this.regResolver();
+      await this.prepareEvalContext(plan);
       const cx = this.newExecContext(params);
       cursor = plan.exec.open(cx);
       if (portal !== null) {
@@ -583,6 +618,7 @@ export class SqlSession implements Session {
   async prepare(ast: Node | null, text: string, declared: readonly (SqlType | null)[]): Promise<Prepared> {
     const p: Prepared = { sql: text, ast, declared, plan: null, paramTypes: declared.map((t) => t ?? types.text), cols: null, utilityFields: null };
     if (ast === null) return p;
+    this.stmtVctx = null;
     if (isBindable(ast)) {
       if (this.failed) throw sqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
       this.ensureTxn();
@@ -660,7 +696,7 @@ export class SqlSession implements Session {
     }
     this.info.state = 'active';
     this.info.query = stmt.sql;
-    this.stmtStartMicros = this.nowMicros();
+    this.startStatement();
     this.running = true;
     this.cancelRequested = false;
     try {

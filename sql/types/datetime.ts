@@ -262,7 +262,10 @@ export function parseDateTimeFields(input: string): DateTimeFields {
       if (timeTok !== undefined) throw new SyntaxErr();
       timeTok = t;
     } else if (/^\d/.test(t)) {
-      if (!parseDateToken(t, f)) {
+      const hms = f.year !== undefined && timeTok === undefined ? /^(\d\d)(\d\d)(\d\d)?(\.\d*)?$/.exec(t) : null;
+      if (hms !== null && (hms[3] !== undefined || t.length === 4)) {
+        timeTok = `${hms[1]}:${hms[2]}:${hms[3] ?? '00'}${hms[4] ?? ''}`; // "20240102 030405"
+      } else if (!parseDateToken(t, f)) {
         if (!/^\d+$/.test(t)) throw new SyntaxErr();
         nums.push(Number(t));
       }
@@ -284,7 +287,10 @@ export function parseDateTimeFields(input: string): DateTimeFields {
       f.tzOffsetSecs = ABBREVS[t];
     } else {
       const name = input.trim().split(/\s+/).find((w) => w.toLowerCase() === t) ?? t;
-      if (!isValidTimeZone(name)) throw new SyntaxErr();
+      if (!isValidTimeZone(name)) {
+        if (t.includes('/')) throw sqlError('22023', `time zone "${t}" not recognized`);
+        throw new SyntaxErr();
+      }
       f.tzName = name;
     }
   }

@@ -64,7 +64,7 @@ export {
 } from './datetime.js';
 export { formatArray, parseArray, quoteArrayElement } from './array.js';
 export { formatJson, jsonbContains, jsonbEqual, sortedKeys, compareKeys, jsonNumberText } from './json.js';
-export { setScale, divToScale, withPrecision } from './numeric.js';
+export { setScale, divToScale, divTrunc, withPrecision, exactDigits } from './numeric.js';
 export { truncateUtf8 } from './text-io.js';
 export { parseInterval, formatInterval, intervalCompareKey } from './interval.js';
 export { parseJson, formatJsonb, formatJsonbPretty, jsonbCompare } from './json.js';

@@ -7,10 +7,15 @@ import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
 import type { NumericDatum } from './type.js';
 
-/** Enough significant digits for PostgreSQL's limits (131072 digits before the point). */
-const PRECISION_MAX = 140000;
+/**
+ * Default significant digits for Decimal operations. Non-terminating operations (division,
+ * roots, logarithms) must pick their own precision (divToScale, withPrecision); exact add and
+ * multiply of wider values raise it temporarily (exactDigits). Kept moderate so that a stray
+ * `a.div(b)` elsewhere costs 1000 digits, not PostgreSQL's 131072.
+ */
+export const PRECISION_DEFAULT = 1000;
 Decimal.set({
-  precision: PRECISION_MAX,
+  precision: PRECISION_DEFAULT,
   rounding: Decimal.ROUND_HALF_UP,
   toExpNeg: -9e15,
   toExpPos: 9e15,
@@ -142,5 +147,27 @@ export function withPrecision<T>(digits: number, f: () => T): T {
     return f();
   } finally {
     Decimal.set({ precision: saved });
+  }
+}
+
+/** Significant digits needed to hold a + b or a * b exactly (0 when the default suffices). */
+export function exactDigits(a: Decimal, b: Decimal, mul: boolean): number {
+  if (!a.isFinite() || !b.isFinite()) return 0;
+  const da = a.d.length * 7, db = b.d.length * 7;
+  if (da + db < PRECISION_DEFAULT / 2 && Math.abs(a.e) < 400 && Math.abs(b.e) < 400) return 0;
+  if (mul) return da + db + 14;
+  const hi = Math.max(a.e, b.e) + 1;
+  const lo = Math.min(a.e - da, b.e - db);
+  return hi - lo + 14;
+}
+
+/** Integer part of a / b (truncated toward zero), exactly. */
+export function divTrunc(a: Decimal, b: Decimal): NumericDatum {
+  const saved = Decimal.precision;
+  Decimal.set({ precision: Math.max(1, a.e - b.e + 3), rounding: Decimal.ROUND_DOWN });
+  try {
+    return setScale(a.div(b).toDecimalPlaces(0, Decimal.ROUND_DOWN), 0);
+  } finally {
+    Decimal.set({ precision: saved, rounding: Decimal.ROUND_HALF_UP });
   }
 }

@@ -5,11 +5,12 @@
 // Engine wiring:
 //   new DescriptorCache(kv, { virtualTables: getVirtualTable })      // resolves pg_class etc.
 //   rows = await vtable.rows(vctx)                                   // VirtualContext per statement
-//   snap = await snapshotOf(vctx)   (or loadCatalogSnapshot(...))    // once per statement that needs it
-//   evalCtx.catalog = catalogInfoFor(snap); typeEnv.reg = regResolverFor(snap)
+//   if (NEEDS_CATALOG_INFO.test(sql))                                 // psql's \d queries do
+//     evalCtx.catalog = { ...await loadCatalogInfo(vctx), nextval, currval, setval };
+//   typeEnv.reg = regResolverFor(await snapshotOf(vctx))             // regclass I/O, if wanted
 
 export type { VirtualTable, VirtualColumn, VirtualContext, VirtualSessionInfo } from '../catalog/index.js';
-export { getVirtualTable, listVirtualTables, virtualTableByOid, snapshotOf } from './registry.js';
+export { getVirtualTable, listVirtualTables, virtualTableByOid, snapshotOf, loadCatalogInfo } from './registry.js';
 export { CatalogSnapshot, loadCatalogSnapshot } from './snapshot.js';
 export {
   pgGetIndexdef,
@@ -26,5 +27,6 @@ export {
   parseQualifiedName,
   catalogInfoFor,
   regResolverFor,
+  NEEDS_CATALOG_INFO,
 } from './introspect.js';
 export { procNames, UTF8_ENCODING } from './pg-system.js';

@@ -245,6 +245,63 @@ const views = defineTable(
   () => [],
 );
 
+const checkConstraints = defineTable(
+  IS,
+  'check_constraints',
+  12_108,
+  'constraint_catalog name, constraint_schema name, constraint_name name, check_clause varchar',
+  (snap) =>
+    snap.tables.flatMap((t) =>
+      t.checks.map((c) => ({ constraint_catalog: snap.databaseName, constraint_schema: schemaName(snap, t), constraint_name: c.name, check_clause: `(${c.expr})` })),
+    ),
+);
+
+/** Columns used by each constraint (for foreign keys: the referenced columns, as PostgreSQL). */
+const constraintColumnUsage = defineTable(
+  IS,
+  'constraint_column_usage',
+  12_109,
+  'table_catalog name, table_schema name, table_name name, column_name name, constraint_catalog name, constraint_schema name, constraint_name name',
+  (snap) =>
+    constraints(snap).flatMap((c) => {
+      let table = c.table;
+      let ids = c.columnIds;
+      if (c.fkOrdinal !== undefined) {
+        const fk = c.table.foreignKeys[c.fkOrdinal]!;
+        const ref = snap.table(fk.referencedTableId);
+        if (ref === undefined) return [];
+        table = ref;
+        ids = fk.referencedColumnIds;
+      }
+      return ids.map((id) => ({
+        table_catalog: snap.databaseName, table_schema: schemaName(snap, table), table_name: table.name,
+        column_name: table.columns.find((x) => x.id === id)?.name, constraint_catalog: snap.databaseName,
+        constraint_schema: c.schema.name, constraint_name: c.name,
+      }));
+    }),
+);
+
+const routines = defineTable(
+  IS,
+  'routines',
+  12_110,
+  'specific_catalog name, specific_schema name, specific_name name, routine_catalog name, routine_schema name, ' +
+    'routine_name name, routine_type varchar, data_type varchar, routine_body varchar, routine_definition varchar, ' +
+    'external_language varchar, is_deterministic varchar',
+  () => [],
+);
+
+const triggers = defineTable(
+  IS,
+  'triggers',
+  12_111,
+  'trigger_catalog name, trigger_schema name, trigger_name name, event_manipulation varchar, ' +
+    'event_object_catalog name, event_object_schema name, event_object_table name, action_order int4, ' +
+    'action_condition varchar, action_statement varchar, action_orientation varchar, action_timing varchar',
+  () => [],
+);
+
 export const INFORMATION_SCHEMA_TABLES: readonly TableDef[] = [
   schemata, tables, columns, tableConstraints, keyColumnUsage, referentialConstraints, sequences, views,
+  checkConstraints, constraintColumnUsage, routines, triggers,
 ];

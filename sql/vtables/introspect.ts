@@ -213,3 +213,10 @@ export function catalogInfoFor(snap: CatalogSnapshot): CatalogInfo {
     serialSequence: (table, column) => pgGetSerialSequence(snap, table, column),
   };
 }
+
+/**
+ * Statements whose text matches this call catalog-backed builtins (pg_get_indexdef,
+ * pg_table_is_visible, ...): the engine loads a snapshot for them (loadCatalogInfo) before
+ * running, since builtins call CatalogInfo synchronously.
+ */
+export const NEEDS_CATALOG_INFO = /\b(pg_get_\w+|pg_table_is_visible|pg_type_is_visible|pg_function_is_visible|obj_description|col_description|shobj_description|pg_table_size|pg_relation_size|pg_total_relation_size|pg_indexes_size)\s*\(/i;

@@ -4,7 +4,9 @@
 
 import type { VirtualContext, VirtualTable } from '../catalog/index.js';
 import { effectiveSearchPath } from '../catalog/index.js';
+import type { CatalogInfo } from '../builtins/index.js';
 import type { TableDef } from './define.js';
+import { catalogInfoFor } from './introspect.js';
 import { INFORMATION_SCHEMA_TABLES } from './information-schema.js';
 import { RELATION_TABLES } from './pg-relations.js';
 import { SYSTEM_TABLES } from './pg-system.js';
@@ -60,4 +62,12 @@ export function listVirtualTables(): readonly VirtualTable[] {
 
 export function virtualTableByOid(oid: number): VirtualTable | undefined {
   return byOid.get(oid);
+}
+
+/**
+ * builtins' CatalogInfo for one statement: loads the snapshot of `ctx` (once per context
+ * object) and adapts it. Merge the engine's own sequence callbacks into the result.
+ */
+export async function loadCatalogInfo(ctx: VirtualContext): Promise<CatalogInfo> {
+  return catalogInfoFor(await snapshotOf(ctx));
 }

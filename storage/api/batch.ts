@@ -21,13 +21,17 @@ export interface EndTxnRequest {
   readonly lockSpans: readonly Span[];
 }
 
-/** Checks that nothing changed in the span between fromTs (exclusive) and toTs (inclusive). */
+/**
+ * Checks that nothing changed in the span between fromTs (exclusive) and toTs (inclusive).
+ * toTs null: the read timestamp the batch is evaluated at (a commit re-validating its reads
+ * in its own batch, which lets the replica move the batch's timestamp).
+ */
 export interface RefreshRequest {
   readonly kind: 'refresh';
   readonly key: Buffer;
   readonly endKey: Buffer | null;
   readonly fromTs: Timestamp;
-  readonly toTs: Timestamp;
+  readonly toTs: Timestamp | null;
 }
 
 /**

@@ -54,6 +54,8 @@ export class SyncWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private readonly ready: Promise<void>;
+  /** close() callers waiting for the writes in flight to finish. */
+  private drainWaiters: Array<() => void> = [];
 
   constructor(handle: bigint, modulePath: string) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { handle: handle.toString(), modulePath } });
@@ -66,13 +68,17 @@ export class SyncWriter {
       const p = this.pending.get(m.id);
       assert(p !== undefined, 'sync writer: reply for an unknown write');
       this.pending.delete(m.id);
-      if (this.pending.size === 0) this.worker.unref();
       if (m.error) p.reject(new Error(`rocksdb synced write failed: ${m.error}`));
       else p.resolve();
+      if (this.pending.size === 0) {
+        this.worker.unref();
+        for (const w of this.drainWaiters.splice(0)) w();
+      }
     });
     this.worker.on('error', (e) => {
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
+      for (const w of this.drainWaiters.splice(0)) w();
     });
   }
 
@@ -97,8 +103,9 @@ export class SyncWriter {
     return this.pending.size;
   }
 
+  /** Waits for writes in flight (their callers are owed an answer), then stops the worker. */
   async close(): Promise<void> {
-    assert(this.pending.size === 0, 'sync writer: closed with writes in flight');
+    if (this.pending.size > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     await this.worker.terminate();
   }
 }

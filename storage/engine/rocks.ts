@@ -122,9 +122,10 @@ class RocksIterator implements EngineIterator {
 
 /**
  * A snapshot: one forward native iterator opened at snapshot time, reused with seek for
- * gets and forward scans; a reverse iterator is opened at the same moment (both views are
- * identical because nothing can write between two synchronous calls). One scan at a time
- * per direction.
+ * gets and forward scans, and a reverse iterator opened right after it. One scan at a time
+ * per direction. Caveat: a durable write finishing in the sync worker between the two
+ * creations makes the reverse view one group commit newer; the store never relies on
+ * snapshots for consistency (latches do that), they serve long scans that yield.
  */
 class RocksSnapshot implements EngineSnapshot {
   private fwd: RocksIterator | null;

@@ -1,16 +1,19 @@
 // The transaction coordinator: implements Txn for sql/. Serializable snapshot isolation the
 // CockroachDB way: reads at the read timestamp, writes as intents, the timestamp cache may
-// push the write timestamp, and a transaction whose write timestamp moved refreshes its
-// read spans (or fails with KvError TxnRetry) before it commits at that timestamp.
+// push the write timestamp, and a transaction whose timestamp moved refreshes its read
+// spans (or fails with KvError TxnRetry) before it commits at that timestamp. Read
+// committed skips the refreshes (see `readCommitted`).
 //
 // Its steps run in a fixed order on every batch (CockroachDB's interceptor stack):
 //   1. sequence numbers — each write gets the next seq; reads carry the current one
 //      (first, so buffering and savepoints see numbered writes);
-//   2. write buffer — blind puts/deletes wait and ride along with the next request or the
-//      commit (so a single-statement write commits in one phase);
+//   2. write buffer — puts/deletes (and conditional puts, after a locking read checked
+//      them) wait in memory until something could observe them or the commit, so a
+//      transaction's writes usually reach the store once, with EndTxn: a one-phase commit;
 //   3. span refresher — records read spans; on writeTooOld it refreshes them to the new
 //      timestamp and retries the batch (below the buffer, so a retry resends the flush);
-//   4. committer — EndTxn with the lock spans; the commit batch carries the buffered writes;
+//      a commit carries its refreshes in its own batch, atomically;
+//   4. committer — EndTxn with the lock spans (condensed when many);
 //   5. DistSender → Transport → store.
 
 import { KvError } from '../api/index.js';
@@ -33,6 +36,8 @@ const REFRESH_ROUNDS_MAX = 20;
  * EndTxn resolves by scanning (cheaper than latching a million point spans).
  */
 const LOCK_SPANS_MAX = 1024;
+/** Read spans a commit batch re-validates itself; with more, the coordinator refreshes first. */
+const IN_BATCH_REFRESH_SPANS_MAX = 256;
 /** Conditional puts per transaction done as lock + buffered write; beyond, they write intents. */
 const BUFFERED_CPUTS_MAX = 1024;
 /** User keys start here: below is the store's LOCAL space. */
@@ -57,14 +62,26 @@ export class TxnCoordinator implements Txn {
   private refreshInvalid = false;
   /** Keys and spans where intents may exist (sent writes). */
   private readonly lockSpans = new Map<string, Span>();
-  /** Unreplicated locks were taken: EndTxn must run to release them. */
-  private hasLocks = false;
+  /**
+   * A write or locking read was sent (successful or not): the store may hold locks or
+   * queue claims for this transaction, so EndTxn must run to release them.
+   */
+  private mayHoldLocks = false;
   /** Conditional puts done as locking read + buffered write (bounded, see conditionalPut). */
   private bufferedCputs = 0;
   private readonly sender: DistSender;
+  /**
+   * Read committed: the transaction may move its read timestamp whenever it is pushed
+   * without re-validating earlier reads (each read sees data committed before it; write
+   * skew and non-repeatable reads are allowed, as in PostgreSQL's READ COMMITTED). Lost
+   * updates stay impossible for locking reads (FOR UPDATE / UPDATE), which read the newest
+   * version under an exclusive lock. No read spans are kept and no refresh ever fails.
+   */
+  private readonly readCommitted: boolean;
 
   constructor(deps: TxnDeps, opts: TxnOptions) {
     this.sender = deps.sender;
+    this.readCommitted = opts.isolation === 'read committed';
     this.id = deps.id.toString('hex');
     const ts = opts.readTimestamp ?? deps.now;
     const priority = opts.priority === 'low' ? 0 : opts.priority === 'high' ? 2 : 1;
@@ -193,7 +210,7 @@ export class TxnCoordinator implements Txn {
 
   async commit(): Promise<void> {
     this.checkPending();
-    if (this.buffer.size === 0 && this.lockSpans.size === 0 && !this.hasLocks) {
+    if (this.buffer.size === 0 && this.lockSpans.size === 0 && !this.mayHoldLocks) {
       this.status = 'committed'; // read-only: nothing to resolve, nothing to release
       return;
     }
@@ -223,25 +240,32 @@ export class TxnCoordinator implements Txn {
    */
   private async run(requests: readonly Request[], opts: ReadOptions, commit = false): Promise<Response[]> {
     for (let round = 0; round < REFRESH_ROUNDS_MAX; round++) {
-      if (commit && tsLess(this.meta.readTs, this.meta.writeTs) && !(await this.refresh(this.meta.writeTs))) {
+      // A commit re-validates its reads inside its own batch when they are few: atomic with
+      // the writes, so the replica may move the timestamp freely (no refresh round trips, and
+      // no livelock of transactions whose refreshes keep pushing each other's commits).
+      const inBatchRefresh = commit && !this.readCommitted && !this.refreshInvalid && this.readSpans.length <= IN_BATCH_REFRESH_SPANS_MAX;
+      if (commit && !inBatchRefresh && tsLess(this.meta.readTs, this.meta.writeTs) && !(await this.refresh(this.meta.writeTs))) {
         throw await this.fail('TxnRetry', 'serialization failure: reads changed before commit (refresh failed)');
       }
       const flushed = commit || this.mustFlush(requests) ? this.buffer.requests() : NO_REQUESTS;
-      const batch: Request[] = flushed.length === 0 ? requests.slice() : [...flushed, ...requests];
+      const refreshes: Request[] = inBatchRefresh ? this.readSpans.map((s) => ({ kind: 'refresh', key: s.key, endKey: s.endKey, fromTs: this.meta.readTs, toTs: null })) : NO_REQUESTS;
+      const batch: Request[] = flushed.length === 0 && refreshes.length === 0 ? requests.slice() : [...refreshes, ...flushed, ...requests];
       if (commit) batch.push({ kind: 'endTxn', commit: true, lockSpans: this.commitSpans() });
       if (batch.length === 0) return [];
       const header = {
         txn: { ...this.meta, seq: this.seq, ignoredSeqs: this.ignored.slice() },
         waitPolicy: opts.waitPolicy ?? 'block',
-        canForwardReadTs: this.readSpans.length === 0 && !this.refreshInvalid,
+        canForwardReadTs: this.readCommitted || inBatchRefresh || (this.readSpans.length === 0 && !this.refreshInvalid),
       };
+      if (!this.mayHoldLocks && batch.some(takesLocks)) this.mayHoldLocks = true;
       const resp = await this.sender.send(header, batch);
+      const skip = refreshes.length + flushed.length;
       if (resp.ok) {
         this.afterSuccess(batch, resp);
         if (flushed.length > 0) this.buffer.clear();
-        return resp.responses.slice(flushed.length, flushed.length + requests.length) as Response[];
+        return resp.responses.slice(skip, skip + requests.length) as Response[];
       }
-      await this.handleError(resp.error, flushed.length);
+      await this.handleError(resp.error, skip);
     }
     throw await this.fail('TxnRetry', 'transaction retried its timestamp too often');
   }
@@ -290,11 +314,9 @@ export class TxnCoordinator implements Txn {
       switch (r.kind) {
         case 'get':
           this.addRead({ key: r.key, endKey: null });
-          if (r.lock && r.lock !== 'none') this.hasLocks = true;
           break;
         case 'scan':
           this.addRead({ key: r.key, endKey: r.endKey });
-          if (r.lock && r.lock !== 'none') this.hasLocks = true;
           break;
         case 'conditionalPut':
           this.addRead({ key: r.key, endKey: null });
@@ -316,7 +338,7 @@ export class TxnCoordinator implements Txn {
   }
 
   private addRead(span: Span): void {
-    if (this.refreshInvalid) return;
+    if (this.refreshInvalid || this.readCommitted) return;
     if (this.readSpans.length >= READ_SPANS_MAX) {
       this.refreshInvalid = true;
       this.readSpans = [];
@@ -363,11 +385,12 @@ export class TxnCoordinator implements Txn {
   private async abort(): Promise<void> {
     this.status = 'aborted';
     this.buffer.clear();
-    if (this.lockSpans.size === 0 && !this.hasLocks) return;
+    if (this.lockSpans.size === 0 && !this.mayHoldLocks) return;
     const header = { txn: { ...this.meta, seq: this.seq, ignoredSeqs: this.ignored.slice() } };
     const resp = await this.sender.send(header, [{ kind: 'endTxn', commit: false, lockSpans: condense([...this.lockSpans.values()]) }]);
-    // An abort cannot conflict: intents are ours and EndTxn takes no locks. Anything else is a bug.
-    assert(resp.ok, `txn: abort failed: ${resp.ok ? '' : JSON.stringify(resp.error)}`);
+    // An abort cannot conflict: intents are ours and EndTxn takes no locks. A closed store is
+    // the only other answer (its intents are cleaned up as abandoned after a restart).
+    assert(resp.ok || (resp.error.kind === 'kv' && resp.error.code === 'Unavailable'), `txn: abort failed: ${resp.ok ? '' : JSON.stringify(resp.error)}`);
   }
 }
 
@@ -389,6 +412,12 @@ function spanEnd(s: Span): Buffer {
 }
 
 const NO_REQUESTS: Request[] = [];
+
+/** Requests that may leave locks or queue claims behind in the store. */
+function takesLocks(r: Request): boolean {
+  if (r.kind === 'get' || r.kind === 'scan') return r.lock !== undefined && r.lock !== 'none';
+  return r.kind !== 'refresh' && r.kind !== 'endTxn';
+}
 
 function checkKey(key: Buffer): void {
   assert(Buffer.compare(key, USER_KEY_MIN) >= 0, 'txn: keys below 0x02 are reserved for the store');

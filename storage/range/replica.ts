@@ -72,7 +72,7 @@ export class Replica {
     const spans = declareLatches(ba);
     for (let attempt = 0; attempt < REQUEST_ATTEMPTS_MAX; attempt++) {
       const guard = this.latches.acquire(spans);
-      if (!this.latches.isReady(guard)) await guard.ready;
+      if (!this.latches.isReady(guard)) await this.latches.ready(guard);
       let released = false;
       try {
         const out = this.evaluate(ba, txnHex);
@@ -210,7 +210,7 @@ export class Replica {
   /** Resolves an intent whose transaction finished without resolving it (or died with a previous process). */
   private async resolveOrphan(key: Buffer, intent: Intent, commitTs: Timestamp | null): Promise<void> {
     const guard = this.latches.acquire({ reads: [], writes: [{ key, endKey: null }] });
-    if (!this.latches.isReady(guard)) await guard.ready;
+    if (!this.latches.isReady(guard)) await this.latches.ready(guard);
     try {
       const batch = new IndexedBatch(this.host.engine);
       mvccResolveIntent(batch, key, {

@@ -49,6 +49,13 @@ export class WriteScheduler {
     });
   }
 
+  /** Resolves once every queued and in-flight write has finished (store shutdown). */
+  async drain(): Promise<void> {
+    while (this.writing || this.queue.length > 0 || this.scheduled) {
+      await new Promise<void>((resolve) => this.defer(resolve));
+    }
+  }
+
   private async flush(): Promise<void> {
     assert(!this.writing, 'scheduler: overlapping flushes');
     const group = this.queue.splice(0, GROUP_BATCHES_MAX);

@@ -70,7 +70,7 @@ export class Store {
   }
 
   send(ba: BatchRequest): Promise<BatchResponse> {
-    assert(!this.closed, 'store: closed');
+    if (this.closed) return Promise.resolve({ ok: false, error: { kind: 'kv', code: 'Unavailable', message: 'store is closed', index: -1 } });
     const replica = this.replicas.get(ba.header.rangeId);
     if (!replica) return Promise.resolve({ ok: false, error: { kind: 'rangeKeyMismatch', rangeId: ba.header.rangeId } });
     return replica.send(ba);
@@ -92,9 +92,11 @@ export class Store {
   /** Unsynced engine writes so far (intents, aborts). */
   unsyncedCount = 0;
 
+  /** Stops accepting requests, lets acknowledged-to-be writes finish, closes the engine. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.scheduler.drain();
     await this.engine.close();
   }
 

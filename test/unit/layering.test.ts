@@ -43,10 +43,13 @@ function importsOf(file: string): Import[] {
 
 const all = ['src', 'sql', 'storage'].flatMap((d) => sourceFiles(d)).flatMap(importsOf);
 const layerOf = (path: string) => path.split('/')[0]!;
-/** The package of a file: its folder under the layer (storage/mvcc/x.ts → storage/mvcc). */
+/**
+ * The package of a file: its folder under the layer (storage/mvcc/x.ts → storage/mvcc); a
+ * file directly in a layer (sql/errors.ts, sql/index.ts) is a package of its own.
+ */
 const packageOf = (path: string) => {
   const parts = path.split('/');
-  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  return parts.length > 2 ? `${parts[0]}/${parts[1]}` : path.replace(/\.(js|ts)$/, '');
 };
 
 function violations(pred: (i: Import) => boolean): string[] {

@@ -13,6 +13,7 @@ import { effectiveSearchPath } from '../catalog.js';
 import { exprIsVolatile, referencedColumns, storedExprText } from '../deparse.js';
 import type { CheckConstraint, ColumnDescriptor, IndexDescriptor, SchemaDescriptor, TableDescriptor } from '../descriptors.js';
 import { validateForeignKey } from '../fk.js';
+import { alterColumnType } from './alter-type.js';
 import { buildForeignKey, checkExprText, columnFromDef, keyColumnIds } from './constraints.js';
 import type { DdlContext, DdlResult } from './context.js';
 import { storageParams, uniqueConstraintName } from './create-table.js';
@@ -84,7 +85,8 @@ async function alterCommand(ctx: DdlContext, tg: Target, cmd: AlterTableCmd): Pr
     case 'AT_ChangeOwner':
       return write(ctx, tg, { owner: cmd.newowner?.rolename ?? tg.table.owner });
     case 'AT_AlterColumnType':
-      throw sqlError('0A000', 'ALTER COLUMN ... TYPE is not supported');
+      tg.table = await alterColumnType(ctx, tg.table, cmd.name ?? '', cmd.def !== undefined && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : {});
+      return;
     default:
       if (NO_OP_COMMANDS.has(sub)) return;
       throw sqlError('0A000', `ALTER TABLE ${sub.replace('AT_', '')} is not supported`);

@@ -3,10 +3,21 @@
 // during backfill) and a sink for NOTICEs. Built by sql/exec for each DDL statement.
 
 import type { Txn } from '../../../storage/index.js';
-import type { Notice } from '../../session/api.js';
 import type { Datum, SqlType } from '../../types/index.js';
 import type { Catalog } from '../catalog.js';
 import type { Sequences } from '../sequences.js';
+
+/**
+ * A NOTICE raised by DDL. Structurally the same as sql/session's Notice (declared here so the
+ * catalog does not import the session package, which imports the catalog).
+ */
+export interface Notice {
+  readonly severity: 'WARNING' | 'NOTICE' | 'DEBUG' | 'INFO' | 'LOG';
+  readonly code: string;
+  readonly message: string;
+  readonly detail?: string;
+  readonly hint?: string;
+}
 
 export interface DdlContext {
   readonly txn: Txn;
@@ -24,9 +35,10 @@ export interface DdlContext {
    */
   evalConstExpr(sqlText: string, type: SqlType): Promise<Datum>;
   /**
-   * Evaluates a boolean expression over a row of `table` (CHECK validation when a constraint
-   * is added to a table that has rows). Returns null for SQL NULL. Optional: without it,
-   * ADD CONSTRAINT CHECK on a non-empty table is rejected with 0A000.
+   * Evaluates an expression over one row of `table` (row indexed like table.columns): CHECK
+   * validation when ADD CONSTRAINT CHECK meets existing rows, and ALTER COLUMN ... TYPE ...
+   * USING (the text then ends in an explicit cast to the new type). Returns the datum (null for
+   * SQL NULL). Optional: without it those two statements fail with 0A000 on non-empty tables.
    */
   evalRowExpr?(sqlText: string, table: import('../descriptors.js').TableDescriptor, row: readonly Datum[]): Promise<Datum>;
   notice(n: Notice): void;

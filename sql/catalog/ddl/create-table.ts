@@ -163,19 +163,7 @@ async function applyConstraints(
         break; // ATTR_* (DEFERRABLE ...) are accepted and ignored
     }
   }
-  if (primary === null) {
-    const rowid: ColumnDescriptor = {
-      id: draft.nextColumnId,
-      name: ROWID_COLUMN_NAME,
-      type: types.int8,
-      nullable: false,
-      defaultExpr: null, // filled by the engine with Sequences.nextRowId(table.id)
-      hidden: true,
-      ownedSequenceId: null,
-    };
-    columns.push(rowid);
-    primary = { id: 1, name: makeObjectName(draft.name, '', 'pkey'), unique: true, primary: true, columnIds: [rowid.id], directions: ['asc'], state: 'public' };
-  }
+  if (primary === null) ({ columns, primary } = withHiddenRowid(draft, columns));
   let table: TableDescriptor = {
     ...draft,
     columns,
@@ -193,6 +181,29 @@ async function applyConstraints(
   }
   table = { ...table, foreignKeys: fks };
   return table;
+}
+
+/** A table without a primary key is keyed by a hidden int8 rowid (filled by the engine). */
+function withHiddenRowid(draft: TableDescriptor, columns: ColumnDescriptor[]): { columns: ColumnDescriptor[]; primary: IndexDescriptor } {
+  const rowid: ColumnDescriptor = {
+    id: draft.nextColumnId,
+    name: ROWID_COLUMN_NAME,
+    type: types.int8,
+    nullable: false,
+    defaultExpr: null, // filled by the engine with Sequences.nextRowId(table.id)
+    hidden: true,
+    ownedSequenceId: null,
+  };
+  const primary: IndexDescriptor = {
+    id: 1,
+    name: makeObjectName(draft.name, '', 'pkey'),
+    unique: true,
+    primary: true,
+    columnIds: [rowid.id],
+    directions: ['asc'],
+    state: 'public',
+  };
+  return { columns: [...columns, rowid], primary };
 }
 
 /** name, name1, name2, ... avoiding `existing` (constraint names that are not relations). */

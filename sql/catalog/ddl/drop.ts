@@ -7,10 +7,9 @@
 import { sqlError } from '../../errors.js';
 import type { DropStmt, DropdbStmt, Node } from '../../parse/index.js';
 import { tableSpan } from '../../rowenc/index.js';
-import type { Notice } from '../../session/api.js';
 import { rowidCounterKey, sequenceValueKey } from '../system.js';
 import type { DatabaseDescriptor, DescriptorId, SchemaDescriptor, SequenceDescriptor, TableDescriptor } from '../descriptors.js';
-import type { DdlContext, DdlResult } from './context.js';
+import type { DdlContext, DdlResult, Notice } from './context.js';
 import { dropIndex } from './indexes.js';
 import { bump, qualifiedName, requireSequence, requireTable, splitName, strings } from './util.js';
 

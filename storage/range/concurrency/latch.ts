@@ -15,15 +15,14 @@ export interface LatchSpans {
 
 export interface LatchGuard {
   readonly spans: LatchSpans;
-  /** Resolves when every conflicting earlier guard has been released. */
-  readonly ready: Promise<void>;
 }
 
 interface GuardState extends LatchGuard {
   done: boolean;
   waitingOn: number;
   dependents: GuardState[];
-  wake: () => void;
+  /** Set only when someone waits (the common uncontended path allocates no promise). */
+  wake: (() => void) | null;
 }
 
 /** The maximum number of guards held or waiting at once; beyond it is a bug (no backpressure here). */
@@ -41,12 +40,10 @@ function conflicts(a: LatchSpans, b: LatchSpans): boolean {
 export class LatchManager {
   private readonly guards = new Set<GuardState>();
 
-  /** Registers a request's latches; await guard.ready before evaluating. */
+  /** Registers a request's latches; unless isReady(guard), await ready(guard) before evaluating. */
   acquire(spans: LatchSpans): LatchGuard {
     assert(this.guards.size < LATCH_GUARDS_MAX, 'latches: too many guards');
-    let wake: () => void = () => {};
-    const ready = new Promise<void>((r) => (wake = r));
-    const g: GuardState = { spans, ready, done: false, waitingOn: 0, dependents: [], wake };
+    const g: GuardState = { spans, done: false, waitingOn: 0, dependents: [], wake: null };
     for (const other of this.guards) {
       if (conflicts(spans, other.spans)) {
         other.dependents.push(g);
@@ -54,8 +51,15 @@ export class LatchManager {
       }
     }
     this.guards.add(g);
-    if (g.waitingOn === 0) g.wake();
     return g;
+  }
+
+  /** Resolves when every conflicting earlier guard has been released. */
+  ready(guard: LatchGuard): Promise<void> {
+    const g = guard as GuardState;
+    if (g.waitingOn === 0) return Promise.resolve();
+    assert(g.wake === null, 'latches: ready() awaited twice');
+    return new Promise<void>((resolve) => (g.wake = resolve));
   }
 
   /** True when the guard could be acquired without waiting (fast path, no promise). */
@@ -71,7 +75,7 @@ export class LatchManager {
     for (const d of g.dependents) {
       d.waitingOn--;
       assert(d.waitingOn >= 0, 'latches: negative wait count');
-      if (d.waitingOn === 0) d.wake();
+      if (d.waitingOn === 0 && d.wake) d.wake();
     }
   }
 

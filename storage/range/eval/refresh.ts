@@ -2,6 +2,7 @@
 // committed or holds an intent in between), so the transaction may move its read timestamp.
 
 import type { BatchHeader, RefreshRequest } from '../../api/batch.js';
+import { tsLess } from '../../hlc/timestamp.js';
 import { mvccRefreshOk } from '../../mvcc/index.js';
 import type { LatchSpans } from '../concurrency/latch.js';
 import type { Command, EvalContext } from './command.js';
@@ -18,8 +19,11 @@ export const refreshCommand: Command<RefreshRequest> = {
     latches.reads.push({ key: req.key, endKey: req.endKey });
   },
   evaluate(ctx: EvalContext, req: RefreshRequest) {
-    if (!mvccRefreshOk(ctx.batch, req.key, req.endKey, req.fromTs, req.toTs, ctx.txn.id)) throw new RefreshFailedError(req.key);
-    ctx.effects.reads.push({ span: { key: req.key, endKey: req.endKey }, ts: req.toTs });
+    const toTs = req.toTs ?? ctx.txn.readTs;
+    // Not moved: the original read already stands (and is in the timestamp cache).
+    if (!tsLess(req.fromTs, toTs)) return { kind: 'refresh' };
+    if (!mvccRefreshOk(ctx.batch, req.key, req.endKey, req.fromTs, toTs, ctx.txn.id)) throw new RefreshFailedError(req.key);
+    ctx.effects.reads.push({ span: { key: req.key, endKey: req.endKey }, ts: toTs });
     return { kind: 'refresh' };
   },
 };

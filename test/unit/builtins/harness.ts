@@ -43,22 +43,32 @@ function splitTop(s: string, sep: string): string[] {
 
 function parseArg(src: string, ctx: EvalContext): Arg {
   const s = src.trim();
-  const m = /^(.*?)::([a-z_ "0-9(),]+(?:\[\])?)$/i.exec(s);
+  const m = /^(.*)::([a-z_ "0-9(),]+(?:\[\])?)$/is.exec(s);
   const inner = m ? m[1]!.trim() : s;
+  if (m && (/::/.test(inner) || /^\(.*\)$/s.test(inner))) {
+    const a = /^\(.*\)$/s.test(inner) ? evalExpr(inner.slice(1, -1), ctx) : parseArg(inner, ctx);
+    const t = parseTypeName(m[2]!);
+    return { type: t, value: castDatum(a.value, a.type, t, 'explicit', ctx) };
+  }
   let arg: Arg;
   if (/^NULL$/i.test(inner)) arg = { type: types.unknown, value: null };
   else if (inner.startsWith("'")) arg = { type: types.unknown, value: inner.slice(1, -1).replace(/''/g, "'") };
-  else if (/^-?\d+$/.test(inner)) arg = Math.abs(Number(inner)) > 2147483647 ? { type: types.int8, value: BigInt(inner) } : { type: types.int4, value: Number(inner) };
+  else if (/^-?\d+$/.test(inner)) arg = (Number(inner) > 2147483647 || Number(inner) < -2147483648) ? { type: types.int8, value: BigInt(inner) } : { type: types.int4, value: Number(inner) };
   else if (/^-?[\d.]+(e-?\d+)?$/i.test(inner)) arg = { type: types.numeric, value: parseText(types.numeric, inner) };
   else if (/^(true|false)$/i.test(inner)) arg = { type: types.bool, value: /^true$/i.test(inner) };
   else if (/^\w+\(.*\)$/s.test(inner) || /\s/.test(inner)) arg = evalExpr(inner, ctx);
   else throw new Error(`cannot parse argument ${src}`);
   if (m) {
-    const tm = /^([a-z_ "]+?)\s*(?:\(([\d, ]+)\))?\s*(\[\])?$/i.exec(m[2]!.trim())!;
-    const t = typeFromName(tm[1]!, tm[2] ? tm[2].split(',').map(Number) : [], tm[3] ? [-1] : undefined);
+    const t = parseTypeName(m[2]!);
     arg = { type: t, value: castDatum(arg.value, arg.type, t, 'explicit', ctx) };
   }
   return arg;
+}
+
+function parseTypeName(src: string): SqlType {
+  const tm = /^([a-z_ "0-9.]+?)\s*(?:\(([\d, ]+)\))?\s*(\[\])?$/i.exec(src.trim());
+  if (tm === null) throw new Error(`bad type ${src}`);
+  return typeFromName(tm[1]!, tm[2] ? tm[2].split(',').map(Number) : [], tm[3] ? [-1] : undefined);
 }
 
 function coerce(a: Arg, to: SqlType, ctx: EvalContext): Datum {

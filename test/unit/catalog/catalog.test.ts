@@ -18,6 +18,7 @@ import {
   namespaceOid,
 } from '../../../sql/catalog/index.js';
 import { parseSql } from '../../../sql/parse/index.js';
+import { types } from '../../../sql/types/index.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -86,7 +87,7 @@ describe('descriptor cache', () => {
   });
 
   it('round-trips bigint and SqlType through stored descriptors', async () => {
-    await h.exec('create sequence s as int maxvalue 100000 start 7; create table n (x numeric(10,2), y varchar(5)[])');
+    await h.exec('create sequence s as int maxvalue 100000 start 7; create table n (x numeric(10,2), y varchar(5)[], z int)');
     h.cache.clear();
     await h.inTxn(async (c) => {
       const s = await c.resolveRelation(h.databaseId, ['public'], null, 's');
@@ -95,7 +96,10 @@ describe('descriptor cache', () => {
       expect(n?.kind === 'table' && n.table.columns.filter((x) => !x.hidden).map((x) => x.type)).toEqual([
         { kind: 'numeric', oid: 1700, typmod: (10 << 16) + 2 + 4 },
         { kind: 'array', oid: 1015, typmod: 9, elem: { kind: 'varchar', oid: 1043, typmod: 9 } },
+        { kind: 'int4', oid: 23, typmod: -1 },
       ]);
+      // Decoded types are the registry's shared objects.
+      expect(n?.kind === 'table' && n.table.columns[2]!.type).toBe(types.int4);
     });
   });
 });

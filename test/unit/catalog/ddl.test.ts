@@ -371,3 +371,32 @@ describe('foreign keys', () => {
     await h.exec('alter table a add constraint a_bid_fkey2 foreign key (bid) references b not valid');
   });
 });
+
+describe('ALTER COLUMN TYPE', () => {
+  it('rewrites rows and indexes with the cast values', async () => {
+    await h.exec("create table t (id int primary key, a int, b varchar(3), c text)");
+    await h.exec('create index t_a on t (a)');
+    await h.insert('t', { id: 1, a: 5, b: 'xy', c: '42' });
+    await h.insert('t', { id: 2, a: null, b: null, c: '7' });
+    await h.exec('alter table t alter column a type bigint, alter column b type varchar(10)');
+    let t = await h.table('t');
+    expect(t.columns.map((c) => c.type.kind)).toEqual(['int4', 'int8', 'varchar', 'text']);
+    expect(await h.rows('t')).toEqual([
+      [1, 5n, 'xy', '42'],
+      [2, null, null, '7'],
+    ]);
+    const entries = await h.inTxn(async (_c, txn) => {
+      const { indexSpan, decodeIndexEntry } = await import('../../../sql/rowenc/index.js');
+      const ix = t.secondaryIndexes[0]!;
+      const s = indexSpan(t, ix);
+      return (await txn.scan(s.key, s.endKey)).map((kv) => decodeIndexEntry(t, ix, kv.key, kv.value)[1]);
+    });
+    expect(entries).toEqual([5n, null]);
+    expect(await codeOf(() => h.exec('alter table t alter column c type int'))).toBe('42804');
+    await h.exec('alter table t alter column id type bigint');
+    t = await h.table('t');
+    expect(t.primaryIndex.id).toBeGreaterThan(1);
+    expect((await h.rows('t')).map((r) => r[0])).toEqual([1n, 2n]);
+    expect(await codeOf(() => h.exec('alter table t alter column b type varchar(1)'))).toBe('22001');
+  });
+});

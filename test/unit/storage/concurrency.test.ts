@@ -27,10 +27,10 @@ describe('latches', () => {
     const other = m.acquire({ reads: [], writes: [{ key: b('z'), endKey: null }] });
     expect(m.isReady(other)).toBe(true);
     m.release(r2);
-    await w.ready;
+    await m.ready(w);
     expect(m.isReady(r3)).toBe(false);
     m.release(w);
-    await r3.ready;
+    await m.ready(r3);
     m.release(r1);
     m.release(r3);
     m.release(other);

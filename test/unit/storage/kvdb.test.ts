@@ -167,3 +167,26 @@ for (const [name, mkOpts] of engines) {
     });
   });
 }
+
+describe('KvDb shutdown', () => {
+  it('finishes commits in flight on close and refuses new work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shoal-close-'));
+    try {
+      const db = await openKvDb({ engine: 'rocksdb', dir });
+      const txns = Array.from({ length: 8 }, () => db.begin());
+      for (const [i, t] of txns.entries()) await t.put(b(`c${i}`), b('v'));
+      const commits = Promise.all(txns.map((t) => t.commit()));
+      await db.close();
+      await commits;
+      const late = db.begin();
+      await expect(late.get(b('c1'))).rejects.toMatchObject({ code: 'Unavailable' });
+      const again = await openKvDb({ engine: 'rocksdb', dir });
+      const r = again.begin();
+      expect(await r.scan(b('c'), b('d'))).toHaveLength(8);
+      await r.commit();
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -165,6 +165,25 @@ describe('transactions', () => {
     expect(t1.status).toBe('aborted');
   });
 
+  it('read committed moves its read timestamp instead of failing; locking reads see the newest value', async () => {
+    await setup({ x: '0', n: '0' });
+    const t1 = db.begin({ isolation: 'read committed' });
+    expect(str(await t1.get(b('x')))).toBe('0');
+    const t2 = db.begin();
+    await t2.put(b('x'), b('2'));
+    await t2.put(b('n'), b('5'));
+    await t2.commit();
+    // Serializable would fail here (x changed after t1 read it); read committed commits.
+    await t1.put(b('x'), b('1'));
+    const v = await t1.get(b('n'), { lock: 'exclusive' }); // newest committed value under lock
+    expect(str(v)).toBe('5');
+    await t1.put(b('n'), b(String(Number(str(v)) + 1)));
+    await t1.commit();
+    const r = db.begin();
+    expect([str(await r.get(b('x'))), str(await r.get(b('n')))]).toEqual(['1', '6']);
+    await r.commit();
+  });
+
   it('savepoint rollback undoes sent intents and keeps earlier ones', async () => {
     await setup({ k: 'base' });
     const t = db.begin();

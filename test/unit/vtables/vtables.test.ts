@@ -170,6 +170,9 @@ describe('pg_catalog rows', () => {
       ['pgbench_accounts_pkey', 'aid', null],
       ['pgbench_accounts_bid_fkey', 'bid', 1],
     ]);
+    expect((await rows('information_schema', 'check_constraints')).map((r) => [r.constraint_name, r.check_clause])).toEqual([['t_a_check', '(a > 0)']]);
+    const ccu = (await rows('information_schema', 'constraint_column_usage')).filter((r) => r.constraint_name === 'u_x_fkey').map((r) => [r.table_name, r.column_name]);
+    expect(ccu).toEqual([['t', 'id']]);
   });
 });
 
@@ -198,6 +201,19 @@ describe('introspection functions', () => {
     expect(formatTypeName(1043, 14)).toBe('character varying(10)');
     expect(formatTypeName(23, null)).toBe('integer');
     expect(formatTypeName(1042, 88)).toBe('character(84)');
+  });
+
+  it('loadCatalogInfo answers builtins synchronously; NEEDS_CATALOG_INFO spots psql queries', async () => {
+    const { loadCatalogInfo, NEEDS_CATALOG_INFO } = await import('../../../sql/vtables/index.js');
+    const t = await h.table('t');
+    await h.inTxn(async (c) => {
+      const info = await loadCatalogInfo(vctx(c));
+      expect(info.userNameById?.(6171)).toBe('pg_database_owner');
+      expect(info.indexDef?.(indexOid(t.id, 1), 1)).toBe('id');
+      expect(info.relationIsVisible?.(descriptorOid(t.id))).toBe(true);
+    });
+    expect(NEEDS_CATALOG_INFO.test('SELECT pg_catalog.pg_get_indexdef(i.indexrelid, 0, true) FROM x')).toBe(true);
+    expect(NEEDS_CATALOG_INFO.test('UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = 3')).toBe(false);
   });
 
   it('schema-qualifies names that are not on the search path', async () => {
