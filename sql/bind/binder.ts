@@ -4,8 +4,9 @@
 // (bind/index.ts), so binding itself is synchronous. Owned by one bind call.
 
 import { sqlError } from '../errors.js';
-import { resolveFunction } from '../builtins/index.js';
-import { arrayOf, commonType, types } from '../types/index.js';
+import { isSetFunction, resolveFunction, resolveSetFunction } from '../builtins/index.js';
+import type { SetFunctionImpl } from '../builtins/index.js';
+import { arrayOf, commonType, typeName, types } from '../types/index.js';
 import type { SqlType, TypeEnv } from '../types/index.js';
 import type { ResolvedRelation } from '../catalog/index.js';
 import { nodeTag } from '../parse/index.js';
@@ -30,6 +31,8 @@ export interface SrfBinding {
   readonly name: string;
   readonly args: readonly Expr[];
   readonly cols: readonly OutCol[];
+  /** A set-returning builtin (rows from builtins); absent for the engine's own. */
+  readonly impl?: SetFunctionImpl;
 }
 
 const NO_TABLE = { tableOid: 0, attnum: 0 };
@@ -59,12 +62,12 @@ export class Binder implements ExprHost {
   }
 
   /** Binds a full SELECT (with WITH, set operations, ORDER BY, LIMIT) at `scope`. */
-  bindSelect(s: SelectStmt, scope: Scope): Rel {
+  bindSelect(s: SelectStmt, scope: Scope, setLeaf = false): Rel {
     const ctes = s.withClause === undefined ? [] : this.bindWith(s.withClause, scope);
     let rel: Rel;
     if (s.op !== undefined && s.op !== 'SETOP_NONE') rel = this.bindSetOp(s, scope);
     else if (s.valuesLists !== undefined) rel = this.finishSetLevel(this.bindValues(s.valuesLists, scope), s, scope);
-    else rel = this.bindSelectCore(s, scope);
+    else rel = this.bindSelectCore(s, scope, setLeaf && s.sortClause === undefined && s.distinctClause === undefined);
     return ctes.length === 0 ? rel : { kind: 'with', ctes, body: rel, cols: rel.cols };
   }
 
@@ -78,8 +81,15 @@ export class Binder implements ExprHost {
       const id = this.nextCteId++;
       const colNames = (cte.aliascolnames ?? []).map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '');
       const q = (cte.ctequery as { SelectStmt?: SelectStmt }).SelectStmt;
-      if (q === undefined) throw sqlError('0A000', 'data-modifying statements in WITH are not supported');
       const rename = (cols: readonly OutCol[]): OutCol[] => cols.map((col, i) => ({ ...col, name: colNames[i] ?? col.name, ...NO_TABLE }));
+      if (q === undefined) {
+        if (scope.depth > 0) throw sqlError('0A000', 'WITH clause containing a data-modifying statement must be at the top level');
+        const stmt = dmlBinder(this, cte.ctequery as Node);
+        const cols = rename(stmt.returning?.cols ?? []);
+        scope.ctes.set(name, { id, name, cols });
+        out.push({ id, name, rel: { kind: 'dml', stmt, cols }, recursive: null });
+        continue;
+      }
       if (w.recursive === true && q.op === 'SETOP_UNION' && referencesName(q.rarg, name)) {
         const base = this.bindSelect(q.larg!, scope.child());
         const cols = rename(base.cols).map((col) => ({ ...col, type: typeOrText(col.type) }));
@@ -101,8 +111,9 @@ export class Binder implements ExprHost {
   // ------------------------------------------------------------ set operations and VALUES
 
   private bindSetOp(s: SelectStmt, scope: Scope): Rel {
-    const left = this.bindSelect(s.larg!, new Scope(scope, scope.depth));
-    const right = this.bindSelect(s.rarg!, new Scope(scope, scope.depth));
+    // Leaves keep untyped literals (SELECT NULL UNION SELECT 1): the set operation resolves them.
+    const left = this.bindSelect(s.larg!, new Scope(scope, scope.depth), true);
+    const right = this.bindSelect(s.rarg!, new Scope(scope, scope.depth), true);
     const lv = left.cols.filter((c) => c.hidden !== true);
     const rv = right.cols.filter((c) => c.hidden !== true);
     const opName = s.op === 'SETOP_UNION' ? 'UNION' : s.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
@@ -179,7 +190,7 @@ export class Binder implements ExprHost {
 
   // ------------------------------------------------------------ SELECT core
 
-  private bindSelectCore(stmt: SelectStmt, scope: Scope): Rel {
+  private bindSelectCore(stmt: SelectStmt, scope: Scope, keepUnknown = false): Rel {
     const s = liftTargetSrfs(stmt);
     const lock = lockSpecOf(s.lockingClause);
     const from = bindFromList(this, s.fromClause ?? [], scope, lock);
@@ -215,11 +226,11 @@ export class Binder implements ExprHost {
     }
     const outCols: OutCol[] = projected.map((e, i) => ({
       name: i < names.length ? names[i]! : `?junk${i}`,
-      type: typeOrText(e.type),
+      type: keepUnknown && i < targets.length ? e.type : typeOrText(e.type),
       ...(e.kind === 'col' && !grouped ? { tableOid: from.cols[e.index]?.tableOid ?? 0, attnum: from.cols[e.index]?.attnum ?? 0 } : NO_TABLE),
       hidden: i >= targets.length,
     }));
-    projected = projected.map((e) => (e.type.kind === 'unknown' ? coerceExpr(e, types.text, 'implicit', this.params, this.env) : e));
+    projected = projected.map((e, i) => (e.type.kind === 'unknown' && !(keepUnknown && i < targets.length) ? coerceExpr(e, types.text, 'implicit', this.params, this.env) : e));
     rel = { kind: 'project', input: rel, exprs: projected, cols: outCols };
     if (distinctOn !== null) {
       // DISTINCT ON keeps the first row of each key in ORDER BY order: sort, then dedupe.
@@ -336,10 +347,12 @@ export class Binder implements ExprHost {
     const coerce = (e: Expr, t: SqlType): Expr => coerceExpr(e, t, 'implicit', this.params, this.env);
     if (name === 'generate_series') {
       if (args.length < 2 || args.length > 3) throw sqlError('42883', 'function generate_series has 2 or 3 arguments');
-      const kinds = args.slice(0, 2).map((a) => a.type.kind);
+      const kinds = args.map((a) => a.type.kind); // a numeric step makes the numeric variant
       let t: SqlType = types.int4;
+      // No date variant exists: dates resolve to the timestamptz one (the preferred type), as in PostgreSQL.
       if (kinds.some((k) => k === 'timestamptz')) t = types.timestamptz;
-      else if (kinds.some((k) => k === 'timestamp' || k === 'date')) t = types.timestamp;
+      else if (kinds.some((k) => k === 'timestamp')) t = types.timestamp;
+      else if (kinds.some((k) => k === 'date')) t = types.timestamptz;
       else if (kinds.some((k) => k === 'numeric' || k === 'float8' || k === 'float4')) t = types.numeric;
       else if (kinds.some((k) => k === 'int8')) t = types.int8;
       const stepType = t.kind === 'timestamp' || t.kind === 'timestamptz' ? types.interval : t;
@@ -353,6 +366,17 @@ export class Binder implements ExprHost {
       if (a.type.kind !== 'array') throw sqlError('42883', 'function unnest(' + a.type.kind + ') does not exist');
       return { name, args: [a], cols: [{ name: 'unnest', type: a.type.elem!, ...NO_TABLE }] };
     }
+    // Set-returning builtins (jsonb_each, jsonb_array_elements, ...): rows computed by builtins.
+    const sf = resolveSetFunction(name, args.map((a) => a.type));
+    if (sf !== undefined) {
+      const coerced = args.map((a, i) => coerce(a, sf.argTypes[i] ?? a.type));
+      return { name, args: coerced, cols: sf.columns.map((c) => ({ name: c.name, type: c.type, ...NO_TABLE })), impl: sf };
+    }
+    if (name === 'pg_partition_ancestors') {
+      // Shoal has no partitioned tables: no relation is a partition, so no rows (as PostgreSQL).
+      if (args.length !== 1) throw sqlError('42883', 'function pg_partition_ancestors has 1 argument');
+      return { name, args: [coerce(args[0]!, types.regclass)], cols: [{ name: 'relid', type: types.regclass, ...NO_TABLE }] };
+    }
     // Any scalar function in FROM yields one row.
     const fn = resolveFunction(name, args.map((a) => a.type));
     const coerced = args.map((a, i) => coerce(a, fn.argTypes[i] ?? a.type));
@@ -363,7 +387,23 @@ export class Binder implements ExprHost {
 
 // ---------------------------------------------------------------- helpers
 
-const TARGET_SRFS = new Set(['generate_series', 'unnest']);
+type DmlBinder = (b: Binder, ast: Node) => import('./dml.js').BoundInsert | import('./dml.js').BoundUpdate | import('./dml.js').BoundDelete;
+let dmlBinder: DmlBinder = () => {
+  throw new Error('bind: DML binder not registered');
+};
+/** bind/index.ts registers the INSERT/UPDATE/DELETE binder (dml.ts imports this module). */
+export function setDmlBinder(f: DmlBinder): void {
+  dmlBinder = f;
+}
+
+/** SRFs allowed in a select list: single-column ones (a record-valued jsonb_each is not supported there). */
+const TARGET_SRFS = new Set(['generate_series', 'unnest', 'pg_partition_ancestors']);
+/** Set-returning builtins with several columns (records in a select list, not supported there). */
+const RECORD_SRFS = new Set(['jsonb_each', 'jsonb_each_text']);
+
+function isTargetSrf(name: string): boolean {
+  return TARGET_SRFS.has(name) || (isSetFunction(name) && !RECORD_SRFS.has(name));
+}
 
 /**
  * `SELECT generate_series(1, 3)` / `SELECT unnest(arr) FROM t`: a set-returning function at
@@ -372,24 +412,28 @@ const TARGET_SRFS = new Set(['generate_series', 'unnest']);
  */
 function liftTargetSrfs(s: SelectStmt): SelectStmt {
   const targets = s.targetList ?? [];
-  let found = -1;
+  const found: number[] = [];
   for (let i = 0; i < targets.length; i++) {
     const val = (targets[i] as { ResTarget: ResTarget }).ResTarget.val as { FuncCall?: { funcname?: Node[]; over?: unknown } } | undefined;
     const fc = val?.FuncCall;
     if (fc === undefined || fc.over !== undefined) continue;
     const name = (fc.funcname ?? []).map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '').pop() ?? '';
-    if (!TARGET_SRFS.has(name)) continue;
-    if (found >= 0) throw sqlError('0A000', 'more than one set-returning function in a select list is not supported');
-    found = i;
+    if (isTargetSrf(name)) found.push(i);
   }
-  if (found < 0) return s;
-  const rt = (targets[found] as { ResTarget: ResTarget }).ResTarget;
-  const fc = (rt.val as { FuncCall: FuncCallNode }).FuncCall;
-  const fname = (fc.funcname ?? []).map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '').pop()!;
-  const alias = `__srf_${fname}`;
-  const from = { RangeFunction: { lateral: true, functions: [{ List: { items: [rt.val, {}] } }], alias: { aliasname: alias } } } as unknown as Node;
-  const ref = { ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: alias } }] } } as unknown as Node;
-  const newTargets = targets.map((t, i) => (i === found ? ({ ResTarget: { ...rt, name: rt.name ?? fname, val: ref } } as unknown as Node) : t));
+  if (found.length === 0) return s;
+  // Several SRFs run in lock-step (PostgreSQL 10+): one ROWS FROM item, one column each.
+  const alias = '__srf';
+  const colnames = found.map((_, k) => ({ String: { sval: `__srf${k}` } }));
+  const functions = found.map((i) => ({ List: { items: [(targets[i] as { ResTarget: ResTarget }).ResTarget.val, {}] } }));
+  const from = { RangeFunction: { lateral: true, functions, alias: { aliasname: alias, colnames } } } as unknown as Node;
+  const newTargets = targets.map((t, i) => {
+    const k = found.indexOf(i);
+    if (k < 0) return t;
+    const rt = (t as { ResTarget: ResTarget }).ResTarget;
+    const fname = ((rt.val as { FuncCall: FuncCallNode }).FuncCall.funcname ?? []).map((n) => (n as { String?: { sval?: string } }).String?.sval ?? '').pop()!;
+    const ref = { ColumnRef: { fields: [{ String: { sval: alias } }, { String: { sval: `__srf${k}` } }] } } as unknown as Node;
+    return { ResTarget: { ...rt, name: rt.name ?? fname, val: ref } } as unknown as Node;
+  });
   return { ...s, targetList: newTargets, fromClause: [...(s.fromClause ?? []), from] };
 }
 
@@ -485,7 +529,8 @@ function regroup(e: Expr, groupKeys: readonly string[], groupCount: number): Exp
     if (i >= 0) return { kind: 'col', type: e.type, index: i };
   }
   if (e.kind === 'col') {
-    throw sqlError('42803', 'column must appear in the GROUP BY clause or be used in an aggregate function');
+    const shown = e.label === undefined ? 'column' : `column "${e.label}"`;
+    throw sqlError('42803', `${shown} must appear in the GROUP BY clause or be used in an aggregate function`);
   }
   return mapChildren(e, (c) => regroup(c, groupKeys, groupCount));
 }
@@ -543,12 +588,15 @@ function figure(n: Node): Figured | null {
     case 'A_Indirection':
     case 'CollateClause':
       return figure(body.arg as Node);
-    case 'CaseExpr':
-      return { name: 'case', strength: 1 };
+    case 'CaseExpr': {
+      // PostgreSQL names a CASE after its ELSE result when that has a real name.
+      const d = body.defresult === undefined ? null : figure(body.defresult as Node);
+      return d !== null && d.strength === 2 ? d : { name: 'case', strength: 1 };
+    }
     case 'A_ArrayExpr':
-      return { name: 'array', strength: 1 };
+      return { name: 'array', strength: 2 }; // ARRAY[...] and ROW(...) read like function calls
     case 'RowExpr':
-      return { name: 'row', strength: 1 };
+      return { name: 'row', strength: 2 };
     case 'CoalesceExpr':
       return strong('coalesce');
     case 'MinMaxExpr':

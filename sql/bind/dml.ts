@@ -7,10 +7,10 @@ import { sqlError } from '../errors.js';
 import { parseSql } from '../parse/index.js';
 import type { DeleteStmt, InsertStmt, Node, ResTarget, SelectStmt, UpdateStmt, OnConflictClause, WithClause } from '../parse/index.js';
 import type { ColumnDescriptor, IndexDescriptor, TableDescriptor } from '../catalog/index.js';
-import { typeName } from '../types/index.js';
+import { typeName, types } from '../types/index.js';
 import type { Binder } from './binder.js';
 import { figureColname } from './binder.js';
-import { coerceAssign, coerceBool, constExpr } from './coerce.js';
+import { coerceAssign, coerceBool, coerceExpr, constExpr } from './coerce.js';
 import { bindExpr } from './expr.js';
 import type { ExprCtx } from './expr.js';
 import { bindFromList, tableCols } from './from.js';
@@ -138,7 +138,9 @@ function bindReturning(b: Binder, list: readonly Node[], scope: Scope, rowCols: 
       }
       continue;
     }
-    const e = bindExpr(rt.val!, cx);
+    let e = bindExpr(rt.val!, cx);
+    // An untyped literal returns as text, as in a select list.
+    if (e.type.kind === 'unknown') e = coerceExpr(e, types.text, 'implicit', b.params, b.env);
     exprs.push(e);
     const meta = e.kind === 'col' ? rowCols[e.index] : undefined;
     cols.push({ name: rt.name ?? figureColname(rt.val!), type: e.type, tableOid: meta?.tableOid ?? 0, attnum: meta?.attnum ?? 0 });
@@ -158,34 +160,66 @@ function withCtes(_b: Binder, _w: WithClause | undefined, cte: { ctes: ReturnTyp
   return cte.ctes.length === 0 ? rel : { kind: 'with', ctes: cte.ctes, body: rel, cols: rel.cols };
 }
 
+/**
+ * Whether an INSERT may store a given value in `col`: GENERATED ALWAYS identity columns take
+ * one only with OVERRIDING SYSTEM VALUE (else 428C9); OVERRIDING USER VALUE ignores given
+ * values of identity columns (false: the default is used).
+ */
+function identityValueAllowed(col: ColumnDescriptor, override: string | undefined): boolean {
+  if (col.identity === undefined) return true;
+  if (override === 'OVERRIDING_USER_VALUE') return false;
+  if (col.identity === 'always' && override !== 'OVERRIDING_SYSTEM_VALUE') {
+    throw sqlError('428C9', `cannot insert a non-DEFAULT value into column "${col.name}"`, {
+      detail: `Column "${col.name}" is an identity column defined as GENERATED ALWAYS.`,
+      hint: 'Use OVERRIDING SYSTEM VALUE to override.',
+    });
+  }
+  return true;
+}
+
+/** How many values the VALUES rows of an INSERT without a column list provide. */
+function implicitWidth(b: Binder, sel: SelectStmt): number {
+  void b;
+  if (sel.valuesLists !== undefined && sel.op === 'SETOP_NONE') {
+    return ((sel.valuesLists[0] as { List?: { items?: Node[] } } | undefined)?.List?.items ?? []).length;
+  }
+  return Number.MAX_SAFE_INTEGER; // a query: known once bound (see bindInsert)
+}
+
 export function bindInsert(b: Binder, s: InsertStmt): BoundInsert {
   const cteScope = bindDmlWith(b, s.withClause);
   const table = targetTable(b, s.relation, 'insert into');
   const ncols = table.columns.length;
-  const targets: number[] =
+  let targets: number[] =
     s.cols === undefined
       ? table.columns.map((c, i) => (c.hidden ? -1 : i)).filter((i) => i >= 0)
       : s.cols.map((n) => columnIndex(table, (n as { ResTarget: ResTarget }).ResTarget.name ?? ''));
+  const sel = (s.selectStmt as { SelectStmt?: SelectStmt } | undefined)?.SelectStmt;
+  // Without a column list, fewer values fill the leading columns (the rest take defaults).
+  if (s.cols === undefined && sel !== undefined) targets = targets.slice(0, Math.min(targets.length, implicitWidth(b, sel)));
   if (new Set(targets).size !== targets.length) {
     const dup = targets.find((t, i) => targets.indexOf(t) !== i)!;
     throw sqlError('42701', `column "${table.columns[dup]!.name}" specified more than once`);
   }
   const defaults = table.columns.map((c) => bindDefault(b, c));
-  const sel = (s.selectStmt as { SelectStmt?: SelectStmt } | undefined)?.SelectStmt;
   let source: Rel;
   const fullCols: OutCol[] = tableCols({ kind: 'table', table } as never);
   if (sel === undefined) {
     source = { kind: 'values', rows: [defaults], cols: fullCols };
   } else if (sel.valuesLists !== undefined && sel.op === 'SETOP_NONE' && sel.withClause === undefined && sel.sortClause === undefined && sel.limitCount === undefined) {
     const cx: ExprCtx = { host: b, scope: cteScope.scope, aggs: null, clause: 'VALUES' };
-    const rows = sel.valuesLists.map((l) => {
+    const rows = sel.valuesLists.map((l, r) => {
       const items = (l as { List?: { items?: Node[] } }).List?.items ?? [];
+      if (r > 0 && items.length !== ((sel.valuesLists![0] as { List?: { items?: Node[] } }).List?.items ?? []).length) {
+        throw sqlError('42601', 'VALUES lists must all be the same length');
+      }
       if (items.length > targets.length) throw sqlError('42601', 'INSERT has more expressions than target columns');
       if (items.length < targets.length) throw sqlError('42601', 'INSERT has more target columns than expressions');
       const row = [...defaults];
       items.forEach((n, k) => {
         const col = targets[k]!;
         if ((n as { SetToDefault?: unknown }).SetToDefault !== undefined) return;
+        if (!identityValueAllowed(table.columns[col]!, s.override)) return;
         row[col] = coerceAssign(bindExpr(n, cx), table.columns[col]!.type, table.columns[col]!.name, b.params, b.env);
       });
       return row;
@@ -194,10 +228,12 @@ export function bindInsert(b: Binder, s: InsertStmt): BoundInsert {
   } else {
     const q = b.bindSelect(sel, cteScope.scope);
     const visible = q.cols.map((c, i) => ({ c, i })).filter((x) => x.c.hidden !== true);
+    if (s.cols === undefined && visible.length < targets.length) targets = targets.slice(0, visible.length);
     if (visible.length > targets.length) throw sqlError('42601', 'INSERT has more expressions than target columns');
     if (visible.length < targets.length) throw sqlError('42601', 'INSERT has more target columns than expressions');
     const exprs: Expr[] = [...defaults];
     targets.forEach((col, k) => {
+      if (!identityValueAllowed(table.columns[col]!, s.override)) return;
       const src: Expr = { kind: 'col', type: visible[k]!.c.type, index: visible[k]!.i };
       exprs[col] = coerceAssign(src, table.columns[col]!.type, table.columns[col]!.name, b.params, b.env);
     });
@@ -205,12 +241,13 @@ export function bindInsert(b: Binder, s: InsertStmt): BoundInsert {
   }
   void ncols;
   source = withCtes(b, s.withClause, cteScope, source);
-  const onConflict = s.onConflictClause === undefined ? null : bindOnConflict(b, table, s.onConflictClause);
-  const scope = tableScope(table, s.relation?.alias?.aliasname ?? table.name);
+  const alias = s.relation?.alias?.aliasname ?? table.name;
+  const onConflict = s.onConflictClause === undefined ? null : bindOnConflict(b, table, alias, s.onConflictClause);
+  const scope = tableScope(table, alias);
   return { kind: 'insert', table, source, checks: bindChecks(b, table), onConflict, returning: bindReturning(b, returningList(s), scope, fullCols) };
 }
 
-function bindOnConflict(b: Binder, table: TableDescriptor, oc: OnConflictClause): BoundOnConflict {
+function bindOnConflict(b: Binder, table: TableDescriptor, alias: string, oc: OnConflictClause): BoundOnConflict {
   let arbiter: IndexDescriptor | null = null;
   const indexes = [table.primaryIndex, ...table.secondaryIndexes.filter((i) => i.unique && i.state === 'public')];
   const elems = oc.infer?.indexElems ?? [];
@@ -231,7 +268,7 @@ function bindOnConflict(b: Binder, table: TableDescriptor, oc: OnConflictClause)
   if (arbiter === null) throw sqlError('42601', 'ON CONFLICT DO UPDATE requires inference specification or constraint name');
   // [existing row..., excluded row...]
   const n = table.columns.length;
-  const scope = tableScope(table, table.name);
+  const scope = tableScope(table, alias);
   scope.add({ alias: 'excluded', schemaName: null, columns: table.columns.map((c, i) => ({ name: c.name, type: c.type, slot: n + i, hidden: c.hidden })) });
   const cx: ExprCtx = { host: b, scope, aggs: null, clause: 'ON CONFLICT DO UPDATE' };
   const sets = bindSetList(b, table, oc.targetList ?? [], cx);
@@ -247,11 +284,37 @@ function bindSetList(b: Binder, table: TableDescriptor, list: readonly Node[], c
     const col = columnIndex(table, rt.name ?? '');
     if (sets.some((x) => x.col === col)) throw sqlError('42601', `multiple assignments to same column "${rt.name}"`);
     const cd = table.columns[col]!;
-    if ((rt.val as { MultiAssignRef?: unknown }).MultiAssignRef !== undefined) throw sqlError('0A000', 'multi-column assignment is not supported');
-    const e = (rt.val as { SetToDefault?: unknown }).SetToDefault !== undefined ? bindDefault(b, cd) : bindExpr(rt.val!, cx);
+    const val = multiAssignItem(rt.val!);
+    const isDefault = (val as { SetToDefault?: unknown }).SetToDefault !== undefined;
+    if (!isDefault && cd.identity === 'always') {
+      throw sqlError('428C9', `column "${cd.name}" can only be updated to DEFAULT`, { detail: `Column "${cd.name}" is an identity column defined as GENERATED ALWAYS.` });
+    }
+    const e = isDefault ? bindDefault(b, cd) : bindExpr(val, cx);
     sets.push({ col, expr: coerceAssign(e, cd.type, cd.name, b.params, b.env) });
   }
   return sets;
+}
+
+/**
+ * SET (a, b) = (x, y) arrives as one MultiAssignRef per column: column colno takes item
+ * colno of the row, or column colno of a sub-select (run once per column).
+ */
+function multiAssignItem(val: Node): Node {
+  const m = (val as { MultiAssignRef?: { source?: Node; colno?: number; ncolumns?: number } }).MultiAssignRef;
+  if (m === undefined) return val;
+  const colno = m.colno ?? 1;
+  const row = (m.source as { RowExpr?: { args?: Node[] } }).RowExpr;
+  if (row !== undefined) {
+    const args = row.args ?? [];
+    if (args.length !== m.ncolumns) throw sqlError('42601', 'number of columns does not match number of values');
+    return args[colno - 1]!;
+  }
+  const sub = (m.source as { SubLink?: { subselect?: { SelectStmt?: SelectStmt } } }).SubLink;
+  const sel = sub?.subselect?.SelectStmt;
+  if (sub === undefined || sel === undefined || sel.targetList === undefined) throw sqlError('0A000', 'this form of multi-column assignment is not supported');
+  if (sel.targetList.length !== m.ncolumns) throw sqlError('42601', 'number of columns does not match number of values');
+  const one = { ...sel, targetList: [sel.targetList[colno - 1]!] };
+  return { SubLink: { ...sub, subselect: { SelectStmt: one } } } as unknown as Node;
 }
 
 // ---------------------------------------------------------------- UPDATE / DELETE

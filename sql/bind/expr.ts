@@ -34,7 +34,7 @@ import type {
 import { coerceBool, coerceExpr, constExpr } from './coerce.js';
 import type { ParamTypes } from './params.js';
 import type { Scope } from './scope.js';
-import type { AggCall, Expr, Rel } from './types.js';
+import type { AggCall, Expr, OutCol, Rel } from './types.js';
 
 /** What expression binding needs from the statement binder. */
 export interface ExprHost {
@@ -164,7 +164,10 @@ function bindColumnRef(ref: ColumnRef, cx: ExprCtx): Expr {
   else if (names.length === 3) [schema, qualifier, name] = [names[0]!, names[1]!, names[2]!];
   else throw sqlError('0A000', `column reference ${names.join('.')} is not supported`);
   const hit = cx.scope.lookupColumn(qualifier, name, schema);
-  if (hit.kind === 'local') return { kind: 'col', type: hit.col.type, index: hit.col.slot };
+  if (hit.kind === 'local') {
+    const label = cx.scope.labelOf(hit.col.slot);
+    return label === undefined ? { kind: 'col', type: hit.col.type, index: hit.col.slot } : { kind: 'col', type: hit.col.type, index: hit.col.slot, label };
+  }
   return { kind: 'outer', type: hit.col.type, depth: hit.depth, index: hit.col.slot };
 }
 
@@ -239,7 +242,8 @@ function bindAExpr(a: A_Expr, cx: ExprCtx): Expr {
       const r = bindExpr(a.rexpr!, cx);
       const eq = bindOperator('=', l, r, cx);
       if (eq.kind !== 'op') throw sqlError('0A000', 'NULLIF on rows is not supported');
-      const lt = l.type.kind === 'unknown' ? types.text : l.type;
+      // An untyped first argument takes the type the = operator resolved it to (NULLIF(NULL, 1) is integer).
+      const lt = l.type.kind === 'unknown' ? (eq.left!.type.kind === 'unknown' ? types.text : eq.left!.type) : l.type;
       return { kind: 'nullif', type: lt, left: coerceTo(l, lt, cx), right: eq.right, eq: eq.op };
     }
     case 'AEXPR_IN':
@@ -361,12 +365,21 @@ function bindTypeCast(tc: TypeCast, cx: ExprCtx): Expr {
 }
 
 function bindArray(elements: readonly Node[], target: SqlType | null, cx: ExprCtx): Expr {
+  // ARRAY[[1, 2], [3, 4]] (or ARRAY[ARRAY[...], ...]): sub-arrays of one array type, stacked.
+  const subArrays = elements.length > 0 && elements.every((n) => nodeTag(n) === 'A_ArrayExpr');
+  if (subArrays && target !== null) {
+    const elems = elements.map((n) => bindArray((n as { A_ArrayExpr: { elements?: Node[] } }).A_ArrayExpr.elements ?? [], target, cx));
+    return { kind: 'array', type: target, elems, nested: true };
+  }
   const elems = elements.map((n) => bindExpr(n, cx));
   let elemType: SqlType;
   if (target !== null) elemType = target.elem!;
   else if (elems.length === 0) throw sqlError('42P18', 'cannot determine type of empty array', { hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].' });
   else elemType = unify(elems, 'ARRAY');
-  if (elemType.kind === 'array') throw sqlError('0A000', 'multidimensional arrays are not supported');
+  if (elemType.kind === 'array') {
+    const coerced = elems.map((e) => coerceExpr(e, elemType, 'implicit', cx.host.params, cx.host.env));
+    return { kind: 'array', type: elemType, elems: coerced, nested: true };
+  }
   const coerced = elems.map((e) => coerceExpr(e, elemType, target === null ? 'implicit' : 'explicit', cx.host.params, cx.host.env));
   return { kind: 'array', type: arrayOf(elemType), elems: coerced };
 }
@@ -378,6 +391,8 @@ function bindIndirection(ind: A_Indirection, cx: ExprCtx): Expr {
     if (idx === undefined || idx.is_slice === true || idx.uidx === undefined) {
       throw sqlError('0A000', 'only simple array subscripts are supported');
     }
+    // int2vector / oidvector subscripts count from 0: the cast to the array keeps that bound.
+    if (e.type.kind === 'int2vector' || e.type.kind === 'oidvector') e = coerceTo(e, arrayOf(e.type.kind === 'int2vector' ? types.int2 : types.oid), cx);
     if (e.type.kind !== 'array') {
       throw sqlError('42804', `cannot subscript type ${typeName(e.type)} because it does not support subscripting`);
     }
@@ -400,7 +415,8 @@ function bindCase(c: AstCaseExpr, cx: ExprCtx): Expr {
     results.push(bindExpr(cw.result, cx));
   }
   const dflt = c.defresult === undefined ? constExpr(types.unknown, null) : bindExpr(c.defresult, cx);
-  const t = unify([...results, dflt], 'CASE');
+  // PostgreSQL considers the ELSE result first (it wins ties and leads the error message).
+  const t = unify([dflt, ...results], 'CASE');
   return {
     kind: 'case',
     type: t,
@@ -424,8 +440,30 @@ function bindFuncCall(fc: FuncCall, cx: ExprCtx): Expr {
   if (fc.agg_star === true || fc.agg_distinct === true) {
     throw sqlError('42809', `${name}(*) specified, but ${name} is not an aggregate function`);
   }
-  const args = (fc.args ?? []).map((a) => bindExpr(a, cx));
+  const args = namedArgsToPositions(name, fc.args ?? []).map((a) => bindExpr(a, cx));
   return bindFunction(name, args, cx);
+}
+
+/** Parameter names and defaults of builtins that PostgreSQL lets callers name (make_interval(days => 10)). */
+const NAMED_PARAMS: Record<string, ReadonlyArray<readonly [string, number]>> = {
+  make_interval: [['years', 0], ['months', 0], ['weeks', 0], ['days', 0], ['hours', 0], ['mins', 0], ['secs', 0]],
+};
+
+/** Puts `name => value` arguments at their parameter's position, filling the rest with defaults. */
+function namedArgsToPositions(fname: string, args: readonly Node[]): readonly Node[] {
+  const named = args.filter((a) => (a as { NamedArgExpr?: unknown }).NamedArgExpr !== undefined);
+  const params = NAMED_PARAMS[fname];
+  if (named.length === 0 && (params === undefined || args.length === params.length)) return args;
+  if (params === undefined) throw sqlError('42883', `function ${fname} does not accept named arguments`);
+  const out: (Node | undefined)[] = params.map((_p, i) => (i < args.length - named.length ? args[i] : undefined));
+  for (const a of named) {
+    const na = (a as { NamedArgExpr: { name?: string; arg?: Node } }).NamedArgExpr;
+    const i = params.findIndex(([n]) => n === na.name);
+    if (i < 0) throw sqlError('42883', `function ${fname}(${na.name} => ...) does not exist`);
+    if (out[i] !== undefined) throw sqlError('42601', `argument name "${na.name}" used more than once`);
+    out[i] = na.arg;
+  }
+  return out.map((n, i) => n ?? ({ A_Const: { ival: { ival: params[i]![1] } } } as unknown as Node));
 }
 
 /** Resolves a scalar function call on bound arguments. */
@@ -437,6 +475,7 @@ export function bindFunction(name: string, args: readonly Expr[], cx: ExprCtx): 
 
 function bindAggregate(name: string, fc: FuncCall, cx: ExprCtx): Expr {
   if (cx.aggs === null) {
+    if (cx.clause === 'aggregate function calls') throw sqlError('42803', 'aggregate function calls cannot be nested');
     throw sqlError('42803', `aggregate functions are not allowed in ${cx.clause}`);
   }
   // Arguments of an aggregate see the ungrouped row and may not nest aggregates.
@@ -536,9 +575,9 @@ function bindSubLink(s: SubLink, cx: ExprCtx): Expr {
     }
     case 'ANY_SUBLINK':
     case 'ALL_SUBLINK': {
-      if (visible.length !== 1) throw sqlError('0A000', 'row-valued IN/ANY subqueries are not supported');
       const left = bindExpr(s.testexpr!, cx);
       const name = s.operName === undefined ? '=' : opName(s.operName);
+      if (visible.length !== 1 || left.kind === 'row') return bindRowSubLink(s, left, name, visible, rel, correlated, depth, cx);
       const rt = visible[0]!.type;
       const op = resolveOperator(name, left.type, rt.kind === 'unknown' ? types.text : rt);
       const l = coerceTo(left, op.leftType ?? op.rightType, cx);
@@ -550,6 +589,24 @@ function bindSubLink(s: SubLink, cx: ExprCtx): Expr {
   }
 }
 
+/** (a, b) IN / = ANY / <> ALL (SELECT x, y ...): column-wise operators combined like a row comparison. */
+function bindRowSubLink(s: SubLink, left: Expr, name: string, visible: readonly OutCol[], rel: Rel, correlated: boolean, depth: number, cx: ExprCtx): Expr {
+  if (left.kind !== 'row' || left.args.length !== visible.length) {
+    throw sqlError('42601', visible.length > 1 ? 'subquery has too many columns' : 'subquery has too few columns');
+  }
+  if (name !== '=' && name !== '<>') throw sqlError('0A000', `row comparison with ${name} in a subquery is not supported`);
+  const ops: OperatorImpl[] = [];
+  const args = left.args.map((a, i) => {
+    const rt = visible[i]!.type;
+    const op = resolveOperator(name, a.type, rt.kind === 'unknown' ? types.text : rt);
+    ops.push(op);
+    return coerceTo(a, op.leftType ?? op.rightType, cx);
+  });
+  const mode = s.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all';
+  const row: Expr = { ...left, args };
+  return { kind: 'subquery', type: types.bool, mode, rel, left: row, op: ops[0]!, rowOps: ops, correlated, depth };
+}
+
 // ---------------------------------------------------------------- helpers
 
 /** A structural key of a bound expression (for GROUP BY matching and de-duplication). */
@@ -559,6 +616,7 @@ export function exprKey(e: Expr): string {
     if (k === 'op' || k === 'fn' || k === 'eq' || k === 'agg') return (v as { name?: string } | null)?.name ?? null;
     if (k === 'eqs') return (v as { name: string }[]).map((o) => o.name);
     if (k === 'rel') return '<subquery>';
+    if (k === 'label') return undefined;
     if (k === 'type') return (v as SqlType).oid * 1000 + (v as SqlType).typmod;
     return v;
   });

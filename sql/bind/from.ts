@@ -6,17 +6,17 @@
 import { sqlError } from '../errors.js';
 import { descriptorOid } from '../catalog/index.js';
 import type { ResolvedRelation } from '../catalog/index.js';
-import { types } from '../types/index.js';
+import { commonType, types } from '../types/index.js';
 import type { SqlType } from '../types/index.js';
 import { nodeTag } from '../parse/index.js';
 import type { JoinExpr, Node, RangeFunction, RangeSubselect, RangeVar, FuncCall } from '../parse/index.js';
 import { bindExpr, bindOperator, conjuncts, andOf } from './expr.js';
 import type { ExprCtx } from './expr.js';
-import { coerceBool } from './coerce.js';
+import { coerceBool, coerceExpr } from './coerce.js';
 import type { Binder } from './binder.js';
 import type { RangeEntry, Scope, ScopeColumn } from './scope.js';
 import { shiftCols } from './walk.js';
-import type { Expr, JoinType, LockSpec, OutCol, Rel } from './types.js';
+import type { Expr, JoinType, LockSpec, OutCol, Rel, SrfCall } from './types.js';
 
 export interface FromResult {
   readonly rel: Rel;
@@ -33,7 +33,7 @@ function aliasNames(alias: { colnames?: Node[] } | undefined): string[] {
 }
 
 /** Adds an entry for `cols` at `offset`, applying alias column names. */
-function addEntry(scope: Scope, alias: string, schemaName: string | null, cols: readonly OutCol[], offset: number, colAliases: string[]): OutCol[] {
+function addEntry(scope: Scope, alias: string, schemaName: string | null, cols: readonly OutCol[], offset: number, colAliases: string[], relName?: string): OutCol[] {
   if (colAliases.length > cols.filter((c) => c.hidden !== true).length) {
     throw sqlError('42P10', `table "${alias}" has ${cols.length} columns available but ${colAliases.length} columns specified`);
   }
@@ -45,7 +45,7 @@ function addEntry(scope: Scope, alias: string, schemaName: string | null, cols: 
     renamed.push({ ...c, name });
     scopeCols.push({ name, type: c.type, slot: offset + i, hidden: c.hidden === true });
   });
-  scope.add({ alias, schemaName, columns: scopeCols });
+  scope.add(relName !== undefined && relName !== alias ? { alias, schemaName, columns: scopeCols, relName } : { alias, schemaName, columns: scopeCols });
   return renamed;
 }
 
@@ -87,12 +87,12 @@ function bindRangeVar(b: Binder, rv: RangeVar, scope: Scope, offset: number, loc
   switch (rel.kind) {
     case 'table': {
       const base = tableCols(rel);
-      const cols = addEntry(scope, alias, rv.alias === undefined ? rel.schema.name : null, base, offset, colAliases);
+      const cols = addEntry(scope, alias, rv.alias === undefined ? rel.schema.name : null, base, offset, colAliases, name);
       return { rel: { kind: 'scan', table: rel.table, lock, cols: base }, cols };
     }
     case 'virtual': {
       const base: OutCol[] = rel.table.columns.map((c, i) => ({ name: c.name, type: c.type, tableOid: rel.table.oid, attnum: i + 1 }));
-      const cols = addEntry(scope, alias, rv.alias === undefined ? rel.schema.name : null, base, offset, colAliases);
+      const cols = addEntry(scope, alias, rv.alias === undefined ? rel.schema.name : null, base, offset, colAliases, name);
       return { rel: { kind: 'vscan', table: rel.table, cols: base }, cols };
     }
     case 'sequence':
@@ -117,24 +117,34 @@ function markLateral(rel: Rel): Rel {
 
 function bindRangeFunction(b: Binder, rf: RangeFunction, scope: Scope, offset: number): FromResult {
   const fns = rf.functions ?? [];
-  if (fns.length !== 1) throw sqlError('0A000', 'ROWS FROM with several functions is not supported');
-  const items = (fns[0] as { List?: { items?: Node[] } }).List?.items ?? [];
-  const call = (items[0] as { FuncCall?: FuncCall }).FuncCall;
-  if (call === undefined) throw sqlError('0A000', 'only function calls are supported in FROM');
-  const fname = strOf((call.funcname ?? [])[(call.funcname ?? []).length - 1]!);
   const child = scope.child();
   const cx: ExprCtx = { host: b, scope: child, aggs: null, clause: 'functions in FROM' };
-  const args = (call.args ?? []).map((a) => bindExpr(a, cx));
-  const srf = b.bindSrf(fname, args, cx);
+  const calls: SrfCall[] = [];
+  let base: OutCol[] = [];
+  let firstName = '';
+  for (const f of fns) {
+    const items = (f as { List?: { items?: Node[] } }).List?.items ?? [];
+    const call = (items[0] as { FuncCall?: FuncCall }).FuncCall;
+    if (call === undefined) throw sqlError('0A000', 'only function calls are supported in FROM');
+    const fname = strOf((call.funcname ?? [])[(call.funcname ?? []).length - 1]!);
+    if (firstName === '') firstName = fname;
+    const args = (call.args ?? []).map((a) => bindExpr(a, cx));
+    // unnest(a, b, ...) in FROM is ROWS FROM (unnest(a), unnest(b), ...).
+    const parts = fname === 'unnest' && args.length > 1 ? args.map((a) => b.bindSrf(fname, [a], cx)) : [b.bindSrf(fname, args, cx)];
+    for (const srf of parts) {
+      calls.push(srf.impl === undefined ? { name: srf.name, args: srf.args, width: srf.cols.length } : { name: srf.name, args: srf.args, width: srf.cols.length, impl: srf.impl });
+      base.push(...srf.cols.map((c) => ({ ...c })));
+    }
+  }
+  if (calls.length === 0) throw sqlError('42601', 'a function is required in FROM');
   const withOrd = rf.ordinality === true;
-  const alias = rf.alias?.aliasname ?? fname;
+  const alias = rf.alias?.aliasname ?? firstName;
   const colAliases = aliasNames(rf.alias);
-  let base: OutCol[] = srf.cols.map((c) => ({ ...c }));
   // A single-column function takes the alias as its column name, as PostgreSQL.
   if (base.length === 1 && rf.alias !== undefined && colAliases.length === 0) base = [{ ...base[0]!, name: alias }];
   if (withOrd) base.push({ name: 'ordinality', type: types.int8, tableOid: 0, attnum: 0 });
   const cols = addEntry(scope, alias, null, base, offset, colAliases);
-  const rel: Rel = { kind: 'srf', name: srf.name, args: srf.args, withOrdinality: withOrd, cols: base };
+  const rel: Rel = { kind: 'srf', calls, withOrdinality: withOrd, cols: base };
   return { rel: child.outerRefs > 0 ? markLateral(rel) : rel, cols };
 }
 
@@ -169,12 +179,15 @@ function bindJoin(b: Binder, j: JoinExpr, scope: Scope, offset: number, lock: Lo
     const leftNames = new Set(leftEntries.flatMap((e) => e.columns.filter((c) => !c.hidden).map((c) => c.name)));
     usingNames = rightEntries.flatMap((e) => e.columns.filter((c) => !c.hidden && leftNames.has(c.name)).map((c) => c.name));
   }
+  const fullMerged: Array<{ name: string; l: ScopeColumn; r: ScopeColumn }> = [];
   for (const name of usingNames) {
     const l = findIn(leftEntries, name, 'left');
     const r = findIn(rightEntries, name, 'right');
-    conds.push(bindOperator('=', { kind: 'col', type: l.type, index: l.slot }, { kind: 'col', type: r.type, index: r.slot }, cx));
-    // The merged column resolves to the side that is never NULL-extended.
-    scope.mergedColumns.set(name, type === 'right' ? r : l);
+    const eq = bindOperator('=', { kind: 'col', type: l.type, index: l.slot }, { kind: 'col', type: r.type, index: r.slot }, cx);
+    conds.push(eq);
+    // The merged column resolves to the side that is never NULL-extended (FULL: COALESCE of both).
+    if (type === 'full') fullMerged.push({ name, l, r });
+    else scope.mergedColumns.set(name, type === 'right' ? r : l);
     for (const e of rightEntries) excludeFromStar(e, name);
   }
   if (j.quals !== undefined) conds.push(...conjuncts(coerceBool(bindExpr(j.quals, cx), 'JOIN/ON', b.params, b.env)));
@@ -191,13 +204,35 @@ function bindJoin(b: Binder, j: JoinExpr, scope: Scope, offset: number, lock: Lo
     leftOffset: offset,
     cols,
   };
+  const full = fullMerged.length > 0 ? mergeFullJoinColumns(b, rel, fullMerged, offset, scope) : { rel, cols };
   if (j.alias !== undefined) {
     // A join alias hides the inner names behind one entry.
     scope.entries.splice(firstEntry);
-    addEntry(scope, j.alias.aliasname ?? '', null, cols, offset, aliasNames(j.alias));
+    addEntry(scope, j.alias.aliasname ?? '', null, full.cols, offset, aliasNames(j.alias));
   }
-  return { rel, cols };
+  return full;
 }
+
+/**
+ * FULL JOIN ... USING (k): k is COALESCE(left.k, right.k), computed as hidden columns after
+ * the join's own (so later FROM items shift by them) and named through mergedColumns.
+ */
+function mergeFullJoinColumns(b: Binder, join: Rel, merged: ReadonlyArray<{ name: string; l: ScopeColumn; r: ScopeColumn }>, offset: number, scope: Scope): FromResult {
+  const base = join.cols;
+  const exprs: Expr[] = base.map((c, i) => ({ kind: 'col', type: c.type, index: i }));
+  const cols: OutCol[] = [...base];
+  for (const m of merged) {
+    const t = commonType([m.l.type, m.r.type], 'JOIN/USING');
+    const arg = (c: ScopeColumn): Expr => coerceExpr({ kind: 'col', type: c.type, index: c.slot - offset }, t, 'implicit', b.params, b.env);
+    exprs.push({ kind: 'coalesce', type: t, args: [arg(m.l), arg(m.r)] });
+    const slot = offset + cols.length;
+    cols.push({ name: m.name, type: t, ...NO_TABLE_COL, hidden: true });
+    scope.mergedColumns.set(m.name, { name: m.name, type: t, slot, hidden: false });
+  }
+  return { rel: { kind: 'project', input: join, exprs, cols }, cols };
+}
+
+const NO_TABLE_COL = { tableOid: 0, attnum: 0 } as const;
 
 function findIn(entries: readonly RangeEntry[], name: string, side: string): ScopeColumn {
   for (const e of entries) for (const c of e.columns) if (c.name === name && !c.hidden) return c;

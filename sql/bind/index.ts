@@ -7,7 +7,7 @@ import { nodeTag } from '../parse/index.js';
 import type { Node, SelectStmt, InsertStmt, UpdateStmt, DeleteStmt } from '../parse/index.js';
 import type { Catalog, ResolvedRelation } from '../catalog/index.js';
 import type { SqlType, TypeEnv } from '../types/index.js';
-import { Binder, relationKey } from './binder.js';
+import { Binder, relationKey, setDmlBinder } from './binder.js';
 import { bindDelete, bindInsert, bindUpdate } from './dml.js';
 import type { BoundDelete, BoundInsert, BoundUpdate } from './dml.js';
 import { ParamTypes } from './params.js';
@@ -76,6 +76,15 @@ export async function resolveRelations(ast: Node, env: NameEnv): Promise<Map<str
   }
   return out;
 }
+
+setDmlBinder((b, ast) => {
+  const tag = nodeTag(ast);
+  const body = (ast as Record<string, unknown>)[tag];
+  if (tag === 'InsertStmt') return bindInsert(b, body as InsertStmt);
+  if (tag === 'UpdateStmt') return bindUpdate(b, body as UpdateStmt);
+  if (tag === 'DeleteStmt') return bindDelete(b, body as DeleteStmt);
+  throw sqlError('0A000', `${tag} in WITH is not supported`);
+});
 
 /** Binds a query or DML statement. `declared`: parameter types from Parse (null = infer). */
 export function bindStatement(

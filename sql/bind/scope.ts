@@ -23,6 +23,8 @@ export interface RangeEntry {
   readonly columns: readonly ScopeColumn[];
   /** USING/NATURAL join columns merged away: hidden from `*` on the right side. */
   readonly starExcluded?: ReadonlySet<string>;
+  /** The table's own name when an alias hides it (for PostgreSQL's "invalid reference" error). */
+  readonly relName?: string;
 }
 
 export interface CteDef {
@@ -84,10 +86,30 @@ export class Scope {
       }
     }
     if (qualifier !== null && this.findEntry(qualifier) === undefined) {
+      const hidden = this.findAliasedTable(qualifier);
+      if (hidden !== undefined) {
+        throw sqlError('42P01', `invalid reference to FROM-clause entry for table "${qualifier}"`, {
+          hint: `Perhaps you meant to reference the table alias "${hidden.alias}".`,
+        });
+      }
       throw sqlError('42P01', `missing FROM-clause entry for table "${qualifier}"`);
     }
     const shown = qualifier === null ? name : `${qualifier}.${name}`;
     throw sqlError('42703', `column "${shown}" does not exist`);
+  }
+
+  /** `alias.column` of the column at `slot` of this level (error messages name columns so). */
+  labelOf(slot: number): string | undefined {
+    for (const e of this.entries) for (const c of e.columns) if (c.slot === slot) return e.alias === '' ? c.name : `${e.alias}.${c.name}`;
+    return undefined;
+  }
+
+  /** An entry whose table is named `name` but referenced by another alias. */
+  private findAliasedTable(name: string): RangeEntry | undefined {
+    for (let s: Scope | null = this; s !== null; s = s.parent) {
+      for (const e of s.entries) if (e.relName === name) return e;
+    }
+    return undefined;
   }
 
   /** Finds an entry by alias in this scope or an enclosing one. */

@@ -50,6 +50,8 @@ export interface ColExpr {
   readonly kind: 'col';
   readonly type: SqlType;
   readonly index: number;
+  /** `alias.column` as written in the query, for error messages only (not part of identity). */
+  readonly label?: string;
 }
 /** A column of an enclosing query's row (correlated subquery, LATERAL): depth of the scope that owns it. */
 export interface OuterExpr {
@@ -140,6 +142,8 @@ export interface ArrayExpr {
   readonly kind: 'array';
   readonly type: SqlType;
   readonly elems: readonly Expr[];
+  /** The elements are arrays of `type` stacked into one more dimension (ARRAY[[1, 2], [3, 4]]). */
+  readonly nested?: boolean;
 }
 /** left op ANY/ALL (array). */
 export interface AnyAllExpr {
@@ -171,6 +175,8 @@ export interface SubqueryExpr {
   /** For any/all: the left operand and the comparison (left op subquery column). */
   readonly left: Expr | null;
   readonly op: OperatorImpl | null;
+  /** Row-valued any/all ((a, b) IN (SELECT x, y ...)): `left` is a row, one operator per column. */
+  readonly rowOps?: readonly OperatorImpl[];
   readonly correlated: boolean;
   /** Depth of the scope the subquery's own rows live at. */
   readonly depth: number;
@@ -220,7 +226,8 @@ export type Rel =
   | SetOpRel
   | SrfRel
   | CteRefRel
-  | WithRel;
+  | WithRel
+  | DmlRel;
 
 interface RelBase {
   readonly cols: readonly OutCol[];
@@ -310,11 +317,22 @@ export interface SetOpRel extends RelBase {
   readonly left: Rel;
   readonly right: Rel;
 }
-/** A set-returning function in FROM (generate_series, unnest, ...); args see outer rows only. */
-export interface SrfRel extends RelBase {
-  readonly kind: 'srf';
+/** One function of a FROM item: name, bound arguments and how many columns it yields. */
+export interface SrfCall {
   readonly name: string;
   readonly args: readonly Expr[];
+  readonly width: number;
+  /** A set-returning builtin; absent for the engine's own (generate_series, unnest, ...). */
+  readonly impl?: import('../builtins/index.js').SetFunctionImpl;
+}
+/**
+ * Set-returning functions in FROM (generate_series, unnest, jsonb_each, ...; several for
+ * ROWS FROM or SRFs in a select list, run in lock-step, shorter ones padded with NULLs).
+ * Arguments see outer rows only.
+ */
+export interface SrfRel extends RelBase {
+  readonly kind: 'srf';
+  readonly calls: readonly SrfCall[];
   readonly withOrdinality: boolean;
 }
 export interface CteRefRel extends RelBase {
@@ -326,6 +344,14 @@ export interface WithRel extends RelBase {
   readonly kind: 'with';
   readonly ctes: readonly { readonly id: number; readonly name: string; readonly rel: Rel; readonly recursive: RecursiveCte | null }[];
   readonly body: Rel;
+}
+/**
+ * A data-modifying statement in WITH (INSERT/UPDATE/DELETE ... RETURNING): runs once when the
+ * CTE is materialized; its RETURNING rows are the CTE's rows (`cols`; none without RETURNING).
+ */
+export interface DmlRel extends RelBase {
+  readonly kind: 'dml';
+  readonly stmt: import('./dml.js').BoundInsert | import('./dml.js').BoundUpdate | import('./dml.js').BoundDelete;
 }
 /** A recursive CTE: `rel` is the non-recursive term; `step` references the working table by id. */
 export interface RecursiveCte {

@@ -6,12 +6,13 @@
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
 import {
-  arrayOf, compareDatums, datumKey, formatJson, formatText, numericDiv, numericScale, types,
+  arrayOf, compareDatums, datumKey, formatJson, setJsonKey, formatText, numericDiv, numericScale, types,
 } from '../types/index.js';
 import type { Datum, Interval, JsonValue, NumericDatum, SqlType } from '../types/index.js';
 import type { AggDef, AggregateImpl, Registry } from './registry.js';
 import { poly } from './registry.js';
-import { checkInt8, numAdd, numSqrt, scaled } from './arith.js';
+import { checkInt8, numAdd, scaled } from './arith.js';
+import { numSqrt } from './numeric-fn.js';
 import { intervalAdd, intervalDiv } from './time-arith.js';
 import { toJsonValue } from './json.js';
 
@@ -133,7 +134,7 @@ function registerCollect(r: Registry): void {
       if (a[0] === null) throw sqlError('22004', 'field name must not be null');
       const k = formatText(ts[0]!, a[0]!, ctx);
       s.keys.push(k);
-      s.obj[k] = toJsonValue(ts[1]!, a[1]!, ctx);
+      setJsonKey(s.obj, k, toJsonValue(ts[1]!, a[1]!, ctx));
       return s;
     },
     final: (st) => {

@@ -1,7 +1,7 @@
 // Arithmetic with PostgreSQL's semantics: integer overflow (22003 "integer out of range"),
 // division by zero (22012), float overflow/underflow checks, and numeric results with
-// PostgreSQL's display scales (add: max, mul: sum, div: select_div_scale, power/sqrt/exp/ln:
-// at least 16 significant digits). Used by operators.ts and math.ts.
+// PostgreSQL's display scales (add: max, mul: sum, div: select_div_scale; the transcendental
+// ones are in numeric-fn.ts). Used by operators.ts and math.ts.
 
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
@@ -122,91 +122,6 @@ export function numMod(a: NumericDatum, b: NumericDatum): NumericDatum {
   if (!a.isFinite()) return new Decimal(NaN);
   if (!b.isFinite()) return a;
   return scaled(a.mod(b), Math.max(numericScale(a), numericScale(b)));
-}
-
-/** log10 of a positive Decimal as a double, without Decimal's slow transcendental code. */
-function log10Approx(v: Decimal): number {
-  const digits = v.toSignificantDigits(17).toExponential();
-  const [m, e] = digits.split('e') as [string, string];
-  return Math.log10(Number(m)) + Number(e);
-}
-
-/** Decimal weight of a double estimate (floor(log10|v|), 0 for 0). */
-function weightOf(v: number): number {
-  return v === 0 || !Number.isFinite(v) ? 0 : Math.floor(Math.log10(Math.abs(v)));
-}
-
-function clampScale(s: number): number {
-  return Math.min(Math.max(s, 0), 1000);
-}
-
-/** Computes f at enough precision for `rscale` digits after the point, then rounds. */
-function approx(rscale: number, weight: number, f: () => Decimal): NumericDatum {
-  const saved = Decimal.precision;
-  Decimal.set({ precision: Math.max(weight + rscale + 10, 20) });
-  try {
-    return scaled(f().toDecimalPlaces(rscale, Decimal.ROUND_HALF_UP), rscale);
-  } finally {
-    Decimal.set({ precision: saved });
-  }
-}
-
-export function numSqrt(a: NumericDatum): NumericDatum {
-  if (a.isNaN()) return a;
-  if (a.isNegative() && !a.isZero()) throw sqlError('2201F', 'cannot take square root of a negative number');
-  if (!a.isFinite()) return a;
-  const w10000 = Math.floor(a.isZero() ? 0 : a.e / 4);
-  const sweight = Math.trunc(((w10000 + 1) * 4) / 2) - 1;
-  const rscale = clampScale(Math.max(16 - sweight, numericScale(a)));
-  return approx(rscale, Math.max(sweight, 1), () => a.sqrt());
-}
-
-export function numExp(a: NumericDatum): NumericDatum {
-  if (a.isNaN()) return a;
-  if (!a.isFinite()) return a.isNegative() ? scaled(new Decimal(0), 0) : a;
-  const v = Math.max(Math.min(a.toNumber() * 0.434294481903252, 131072), -131072);
-  const rscale = clampScale(Math.max(16 - Math.trunc(v), numericScale(a)));
-  return approx(rscale, Math.max(Math.trunc(v), 1), () => a.exp());
-}
-
-function lnCheck(a: Decimal): void {
-  if (a.isZero()) throw sqlError('2201E', 'cannot take logarithm of zero');
-  if (a.isNegative()) throw sqlError('2201E', 'cannot take logarithm of a negative number');
-}
-
-export function numLn(a: NumericDatum): NumericDatum {
-  if (a.isNaN()) return a;
-  lnCheck(a);
-  if (!a.isFinite()) return a;
-  const est = weightOf(log10Approx(a) * Math.LN10);
-  const rscale = clampScale(Math.max(16 - est, numericScale(a)));
-  return approx(rscale, est + 1, () => a.ln());
-}
-
-export function numLog(base: NumericDatum, a: NumericDatum): NumericDatum {
-  if (a.isNaN() || base.isNaN()) return new Decimal(NaN);
-  lnCheck(a);
-  lnCheck(base);
-  if (base.eq(1)) throw divisionByZero();
-  const est = weightOf(log10Approx(a) / log10Approx(base));
-  const rscale = clampScale(Math.max(16 - est, numericScale(a), numericScale(base)));
-  return approx(rscale, est + 1, () => a.ln().div(base.ln()));
-}
-
-export function numPow(a: NumericDatum, b: NumericDatum): NumericDatum {
-  if (a.isNaN() || b.isNaN()) return b.isZero() || a.eq(1) ? scaled(new Decimal(1), 0) : new Decimal(NaN);
-  if (a.isZero() && b.isNegative()) throw sqlError('2201F', 'zero raised to a negative power is undefined');
-  if (a.isNegative() && !b.isInteger()) {
-    throw sqlError('2201F', 'a negative number raised to a non-integer power yields a complex result');
-  }
-  if (b.isInteger() && b.abs().lte(2147483647)) {
-    const rscale = clampScale(Math.max(16, numericScale(a)));
-    const est = a.isZero() ? 0 : b.toNumber() * log10Approx(a.abs());
-    return approx(rscale, Math.max(Math.ceil(est), 1), () => a.pow(b));
-  }
-  const est = a.isZero() ? 0 : b.toNumber() * log10Approx(a);
-  const rscale = clampScale(Math.max(16 - Math.trunc(est), numericScale(a), numericScale(b)));
-  return approx(rscale, Math.max(Math.ceil(est), 1), () => a.pow(b));
 }
 
 /** rint: round half to even (float round()). */

@@ -61,6 +61,8 @@ export interface CatalogInfo {
   nextval?(seq: string | number): Promise<bigint> | bigint;
   currval?(seq: string | number): bigint;
   setval?(seq: string | number, value: bigint, isCalled: boolean): Promise<bigint> | bigint;
+  /** lastval(): the value of the session's most recent nextval. */
+  lastval?(): bigint;
   /** pg_get_serial_sequence(table, column) → 'public.t_id_seq' or undefined. */
   serialSequence?(table: string, column: string): string | undefined;
   /** pg_get_viewdef etc. may come later. */

@@ -14,12 +14,17 @@ import { registerJsonFunctions } from './json.js';
 import { registerArrayFunctions } from './array.js';
 import { registerSystemFunctions } from './system.js';
 import { registerAggregates, wrapDistinct } from './aggregates.js';
+import { setFunctionNames } from './srf.js';
 
 export type { EvalContext, SessionInfo, CatalogInfo } from './context.js';
 export type {
   OperatorImpl, FunctionImpl, AggregateImpl, Volatility, ScalarFn, BinaryFn, UnaryFn,
 } from './registry.js';
 export { poly } from './registry.js';
+export { resolveSetFunction, isSetFunction } from './srf.js';
+export type { SetFunctionImpl, SetColumn } from './srf.js';
+/** timestamp(tz) + interval with PostgreSQL's calendar rules (the engine's generate_series uses it). */
+export { addInterval } from './time-arith.js';
 
 const registry = new Registry();
 registerOperators(registry);
@@ -76,5 +81,5 @@ export function functionExists(name: string): boolean {
 
 /** Every registered function and aggregate name (for pg_proc). */
 export function allFunctionNames(): string[] {
-  return registry.functionNames().filter((n) => n !== 'count(*)');
+  return [...registry.functionNames().filter((n) => n !== 'count(*)'), ...setFunctionNames()];
 }

@@ -8,8 +8,9 @@ import { compareDatums, divTrunc, numericScale, types } from '../types/index.js'
 import type { Datum, NumericDatum, SqlType } from '../types/index.js';
 import type { Registry } from './registry.js';
 import {
-  checkInt, checkInt8, divisionByZero, numExp, numLn, numLog, numMod, numPow, numSqrt, rint, scaled,
+  checkInt, checkInt8, divisionByZero, numMod, rint, scaled,
 } from './arith.js';
+import { numExp, numLn, numLog, numPow, numSqrt } from './numeric-fn.js';
 import { floatPow, floatSqrt } from './operators.js';
 import { def } from './string.js';
 import { poly } from './registry.js';
@@ -51,6 +52,35 @@ function widthBucket(x: number, lo: number, hi: number, n: number): number {
   return Math.floor(((lo - x) / (lo - hi)) * n) + 1;
 }
 
+const CBRT2 = 1.2599210498948731648; // 2^(1/3)
+const SQR_CBRT2 = 1.5874010519681994748; // 2^(2/3)
+const CBRT_FACTOR = [1 / SQR_CBRT2, 1 / CBRT2, 1, CBRT2, SQR_CBRT2];
+
+/** frexp: |x| = m · 2^e with m in [0.5, 1), for finite non-zero x. */
+function frexp(x: number): [number, number] {
+  let e = Math.max(-1022, Math.floor(Math.log2(x)) + 1);
+  let m = x * 2 ** -e;
+  while (m < 0.5) { m *= 2; e--; }
+  while (m >= 1) { m /= 2; e++; }
+  return [m, e];
+}
+
+/**
+ * cbrt as glibc computes it (PostgreSQL calls the C library): a polynomial estimate refined
+ * by one Halley step. Not always correctly rounded — cbrt(27) is 3.0000000000000004 there,
+ * and clients compare against PostgreSQL, so Math.cbrt will not do.
+ */
+export function cbrt(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x + x;
+  const [xm, xe] = frexp(Math.abs(x));
+  const u = 0.354895765043919860 + (1.50819193781584896 + (-2.11499494167371287 + (2.44693122563534430 +
+    (-1.83469277483613086 + (0.784932344976639262 - 0.145263899385486377 * xm) * xm) * xm) * xm) * xm) * xm;
+  const t2 = u * u * u;
+  const ym = (u * (t2 + 2 * xm)) / (2 * t2 + xm) * CBRT_FACTOR[2 + (xe % 3)]!;
+  const r = ym * 2 ** Math.trunc(xe / 3); // |xe| <= 1074, so the power of two is a normal double
+  return x < 0 ? -r : r;
+}
+
 function checkedFloat(v: number): number {
   if (Number.isNaN(v)) throw sqlError('22003', 'input is out of range');
   return v;
@@ -89,7 +119,7 @@ export function registerMathFunctions(r: Registry): void {
   }
   def(r, 'sqrt', [T.float8], T.float8, (v: number) => floatSqrt(v));
   def(r, 'sqrt', [T.numeric], T.numeric, (v: NumericDatum) => numSqrt(v));
-  def(r, 'cbrt', [T.float8], T.float8, (v: number) => Math.cbrt(v));
+  def(r, 'cbrt', [T.float8], T.float8, (v: number) => cbrt(v));
   def(r, 'exp', [T.float8], T.float8, (v: number) => {
     const x = Math.exp(v);
     if (!Number.isFinite(x) && Number.isFinite(v)) throw sqlError('22003', 'value out of range: overflow');

@@ -6,20 +6,21 @@
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
 import {
-  arrayOf, compareDatums, datumsEqual, formatText, jsonbContains, types,
+  arrayOf, compareDatums, datumsEqual, formatJson, formatText, jsonbContains, parseJson, types,
 } from '../types/index.js';
 import type { ArrayDatum, Datum, Interval, JsonValue, NumericDatum, SqlType } from '../types/index.js';
 import type { BinaryFn, Registry } from './registry.js';
 import { poly } from './registry.js';
 import {
-  checkInt, checkInt8, floatOp, intOp, numAdd, numDiv, numMod, numMul, numPow, numSub, scaled,
+  checkInt, checkInt8, floatOp, intOp, numAdd, numDiv, numMod, numMul, numSub, scaled,
 } from './arith.js';
+import { numPow } from './numeric-fn.js';
 import type { IntKind } from './arith.js';
 import { like, pgRegExp } from './pattern.js';
 import {
   addInterval, dateAddDays, DAY, intervalAdd, intervalDiv, intervalMul, intervalNeg, timestampDiff,
 } from './time-arith.js';
-import { jsonbDelete, jsonbGetPath, jsonbConcat, jsonGet, jsonAsText } from './json-ops.js';
+import { jsonbDelete, jsonbGetPath, jsonbConcat, jsonGet, jsonAsText, jsonHasKey } from './json-ops.js';
 
 const T = types;
 const CMP_OPS = ['=', '<>', '<', '<=', '>', '>='] as const;
@@ -52,9 +53,8 @@ function plainCmp(op: CmpOp): BinaryFn {
 function registerComparisons(r: Registry): void {
   const plain: SqlType[] = [T.int2, T.int4, T.int8, T.oid, T.date, T.time, T.timestamp, T.timestamptz, T.bool, T.char];
   const generic: SqlType[] = [
-    T.float4, T.float8, T.numeric, T.text, T.bpchar, T.name, T.bytea, T.timetz, T.interval, T.uuid, T.jsonb,
-    T.regclass, T.regtype, T.regproc, T.xid,
-  ];
+    T.float4, T.float8, T.numeric, T.text, T.bpchar, T.name, T.bytea, T.timetz, T.interval, T.uuid, T.jsonb, T.xid,
+  ]; // reg* types compare through oid's operators, as in PostgreSQL (so text = integer finds none)
   for (const op of CMP_OPS) {
     for (const t of plain) r.addOperator({ name: op, left: t, right: t, ret: T.bool, fn: plainCmp(op) });
     for (const a of [T.int2, T.int4, T.int8]) {
@@ -228,20 +228,15 @@ function registerJson(r: Registry): void {
   r.addOperator({ name: '-', left: J, right: T.text, ret: J, fn: (a, b) => jsonbDelete(a as JsonValue, b as string) });
   r.addOperator({ name: '-', left: J, right: T.int4, ret: J, fn: (a, b) => jsonbDelete(a as JsonValue, b as number) });
   // json (text-backed): parse per call
-  r.addOperator({ name: '->', left: T.json, right: T.text, ret: T.json, fn: (a, b) => jsonToText(jsonGet(JSON.parse(a as string) as JsonValue, b as string)) });
-  r.addOperator({ name: '->', left: T.json, right: T.int4, ret: T.json, fn: (a, b) => jsonToText(jsonGet(JSON.parse(a as string) as JsonValue, b as number)) });
-  r.addOperator({ name: '->>', left: T.json, right: T.text, ret: T.text, fn: (a, b) => jsonAsText(jsonGet(JSON.parse(a as string) as JsonValue, b as string)) });
-  r.addOperator({ name: '->>', left: T.json, right: T.int4, ret: T.text, fn: (a, b) => jsonAsText(jsonGet(JSON.parse(a as string) as JsonValue, b as number)) });
+  const get = (a: Datum, k: string | number) => jsonGet(parseJson(a as string, false), k);
+  r.addOperator({ name: '->', left: T.json, right: T.text, ret: T.json, fn: (a, b) => jsonToText(get(a, b as string)) });
+  r.addOperator({ name: '->', left: T.json, right: T.int4, ret: T.json, fn: (a, b) => jsonToText(get(a, b as number)) });
+  r.addOperator({ name: '->>', left: T.json, right: T.text, ret: T.text, fn: (a, b) => jsonAsText(get(a, b as string)) });
+  r.addOperator({ name: '->>', left: T.json, right: T.int4, ret: T.text, fn: (a, b) => jsonAsText(get(a, b as number)) });
 }
 
-function jsonToText(v: JsonValue | null | undefined): Datum {
-  return v === undefined ? null : JSON.stringify(v);
-}
-
-function jsonHasKey(a: JsonValue, k: string): boolean {
-  if (Array.isArray(a)) return a.some((e) => e === k);
-  if (a !== null && typeof a === 'object') return Object.prototype.hasOwnProperty.call(a, k);
-  return a === k;
+function jsonToText(v: JsonValue | undefined): Datum {
+  return v === undefined ? null : formatJson(v);
 }
 
 function arrayHas(elem: SqlType, arr: ArrayDatum, x: Datum): boolean {

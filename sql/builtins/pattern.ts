@@ -33,6 +33,34 @@ export function likeRegExp(pattern: string, caseInsensitive: boolean, escape = '
   return remember(likeCache, key, new RegExp(src + '$', caseInsensitive ? 'is' : 's'));
 }
 
+/**
+ * like_escape(pattern, escape): `a LIKE p ESCAPE e` is `a ~~ like_escape(p, e)`, which rewrites
+ * the pattern to use backslash escapes. An empty escape disables escaping (backslashes
+ * doubled); more than one character is 22025.
+ */
+export function likeEscape(pattern: string, escape: string): string {
+  if (escape === '') return pattern.replace(/\\/g, '\\\\');
+  if ([...escape].length !== 1) {
+    throw sqlError('22025', 'invalid escape string', { hint: 'Escape string must be empty or one character.' });
+  }
+  if (escape === '\\') return pattern;
+  let out = '';
+  let afterEscape = false;
+  for (const ch of pattern) {
+    if (ch === escape && !afterEscape) {
+      out += '\\';
+      afterEscape = true;
+    } else if (ch === '\\') {
+      out += afterEscape ? '\\' : '\\\\';
+      afterEscape = false;
+    } else {
+      out += ch;
+      afterEscape = false;
+    }
+  }
+  return out;
+}
+
 function escapeRe(ch: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? '\\' + ch : ch;
 }

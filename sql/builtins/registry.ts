@@ -98,9 +98,12 @@ export interface AggDef {
 
 interface Candidate<D> {
   readonly def: D;
+  /** The signature as declared (polymorphic positions unresolved): what PostgreSQL scores. */
+  readonly formal: readonly SqlType[];
+  /** Declared types with polymorphic positions bound to the actual arguments. */
   readonly declared: SqlType[];
+  /** The types the caller coerces each argument to. */
   readonly resolved: SqlType[];
-  readonly exact: number;
 }
 
 function isPoly(t: SqlType): boolean {
@@ -160,55 +163,99 @@ function expand(args: readonly SqlType[], variadic: SqlType | undefined, n: numb
   return out;
 }
 
-function candidateFor<D>(def: D, declared0: SqlType[] | undefined, actual: readonly SqlType[]): Candidate<D> | undefined {
-  if (declared0 === undefined) return undefined;
-  const declared = bindPoly(declared0, actual);
+function candidateFor<D>(def: D, formal: SqlType[] | undefined, actual: readonly SqlType[]): Candidate<D> | undefined {
+  if (formal === undefined) return undefined;
+  const declared = bindPoly(formal, actual);
   if (declared === undefined) return undefined;
-  let exact = 0;
   const resolved: SqlType[] = [];
   for (let i = 0; i < actual.length; i++) {
     const d = declared[i]!, a = actual[i]!;
     if (d.oid === poly.any.oid) {
       resolved.push(a.kind === 'unknown' ? types.text : a);
-      exact++;
       continue;
     }
     if (a.oid === d.oid) {
-      exact++;
       resolved.push(a.kind === 'array' || d.typmod === -1 ? a : d);
       continue;
     }
     if (a.kind !== 'unknown' && !canImplicitlyCast(a, d)) return undefined;
     resolved.push(d);
   }
-  return { def, declared, resolved, exact };
+  return { def, formal, declared, resolved };
 }
 
-/** Narrows viable candidates as PostgreSQL does; returns the survivors. */
+/** Keeps the candidates with the highest score (all of them when every score is equal). */
+function keepBest<D>(cs: Candidate<D>[], score: (c: Candidate<D>) => number): Candidate<D>[] {
+  let best = -1;
+  let out: Candidate<D>[] = [];
+  for (const c of cs) {
+    const s = score(c);
+    if (s > best) {
+      best = s;
+      out = [c];
+    } else if (s === best) out.push(c);
+  }
+  return out;
+}
+
+/**
+ * func_select_candidate: most exact matches on the declared types (a polymorphic position
+ * never matches exactly), then most positions whose declared type is the input's or the
+ * preferred type of the input's category, then the category of unknown literals (string
+ * wins), then "the unknowns are the one known type". Returns the survivors.
+ */
 function narrow<D>(cands: Candidate<D>[], actual: readonly SqlType[]): Candidate<D>[] {
   if (cands.length <= 1) return cands;
-  const exactAll = cands.filter((c) => c.exact === actual.length);
-  if (exactAll.length === 1) return exactAll;
-  const maxExact = Math.max(...cands.map((c) => c.exact));
-  let cs = cands.filter((c) => c.exact === maxExact);
+  const known = actual.map((a) => a.kind !== 'unknown');
+  let cs = keepBest(cands, (c) => c.formal.reduce((n, f, i) => n + (known[i] && f.oid === actual[i]!.oid ? 1 : 0), 0));
   if (cs.length <= 1) return cs;
-  const prefScore = (c: Candidate<D>) => c.declared.filter((d, i) => actual[i]!.oid !== d.oid && isPreferredType(d)).length;
-  const maxPref = Math.max(...cs.map(prefScore));
-  cs = cs.filter((c) => prefScore(c) === maxPref);
+  const cats = actual.map((a) => typeCategory(a));
+  cs = keepBest(cs, (c) => c.formal.reduce((n, f, i) => {
+    const ok = known[i] && (f.oid === actual[i]!.oid || (isPreferredType(f) && typeCategory(f) === cats[i]));
+    return n + (ok ? 1 : 0);
+  }, 0));
   if (cs.length <= 1) return cs;
-  // unknown literals: prefer the string category, else a category all candidates share
-  for (let i = 0; i < actual.length; i++) {
-    if (actual[i]!.kind !== 'unknown') continue;
-    const cats = cs.map((c) => typeCategory(c.declared[i]!));
-    const want = cats.includes('S') ? 'S' : cats.every((k) => k === cats[0]) ? cats[0] : undefined;
-    if (want === undefined) continue;
-    const next = cs.filter((c) => typeCategory(c.declared[i]!) === want);
-    const preferred = next.filter((c) => isPreferredType(c.declared[i]!));
-    cs = preferred.length > 0 ? preferred : next;
-    if (cs.length <= 1) return cs;
+  cs = resolveUnknownCategories(cs, known);
+  if (cs.length <= 1) return cs;
+  return lastGasp(cs, actual, known) ?? cs;
+}
+
+/** Unknown literals: per position, the string category if any candidate offers it, else the one category all share. */
+function resolveUnknownCategories<D>(cs: Candidate<D>[], known: readonly boolean[]): Candidate<D>[] {
+  const want: { cat: string; preferred: boolean }[] = [];
+  for (let i = 0; i < known.length; i++) {
+    if (known[i]) continue;
+    let cat: string | undefined;
+    let preferred = false;
+    let conflict = false;
+    for (const c of cs) {
+      const f = c.formal[i]!;
+      const fc = typeCategory(f);
+      if (cat === undefined || (fc !== cat && fc === 'S')) {
+        cat = fc;
+        preferred = isPreferredType(f);
+      } else if (fc === cat) preferred ||= isPreferredType(f);
+      else conflict = true;
+    }
+    if (conflict && cat !== 'S') return cs;
+    want[i] = { cat: cat!, preferred };
   }
-  // identical resolved signatures (e.g. poly and concrete): keep the first
-  return cs;
+  return cs.filter((c) => want.every((w, i) => {
+    if (w === undefined) return true;
+    const f = c.formal[i]!;
+    return typeCategory(f) === w.cat && (!w.preferred || isPreferredType(f));
+  }));
+}
+
+/** Known inputs all of one type: read the unknowns as that type; keep the match if it is unique. */
+function lastGasp<D>(cs: Candidate<D>[], actual: readonly SqlType[], known: readonly boolean[]): Candidate<D>[] | undefined {
+  const knownTypes = actual.filter((_a, i) => known[i]);
+  if (knownTypes.length === 0 || knownTypes.length === actual.length) return undefined;
+  const k = knownTypes[0]!;
+  if (knownTypes.some((t) => t.oid !== k.oid)) return undefined;
+  const all = actual.map(() => k);
+  const fits = cs.filter((c) => candidateFor(c.def, c.formal.slice(), all) !== undefined);
+  return fits.length === 1 ? fits : undefined;
 }
 
 function argList(argTypes: readonly SqlType[]): string {

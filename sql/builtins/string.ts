@@ -8,7 +8,7 @@ import { arrayOf, formatText, types } from '../types/index.js';
 import type { ArrayDatum, Datum, SqlType } from '../types/index.js';
 import type { FnDef, Registry, ScalarFn } from './registry.js';
 import { poly } from './registry.js';
-import { pgRegExp, regexFlags } from './pattern.js';
+import { likeEscape, pgRegExp, regexFlags } from './pattern.js';
 
 const T = types;
 const TEXT_ARRAY = arrayOf(T.text);
@@ -198,6 +198,26 @@ export function registerStringFunctions(r: Registry): void {
   def(r, 'length', [T.bytea], T.int4, (b: Buffer) => b.length);
   def(r, 'octet_length', [T.text], T.int4, (s: string) => Buffer.byteLength(s));
   def(r, 'octet_length', [T.bytea], T.int4, (b: Buffer) => b.length);
+  def(r, 'octet_length', [T.bpchar], T.int4, (s: string) => Buffer.byteLength(s)); // padding counts
+  def(r, 'like_escape', [T.text, T.text], T.text, (p: string, e: string) => likeEscape(p, e));
+  def(r, 'like_escape', [T.bytea, T.bytea], T.bytea, (p: Buffer, e: Buffer) => Buffer.from(likeEscape(p.toString('latin1'), e.toString('latin1')), 'latin1'));
+  def(r, 'get_byte', [T.bytea, T.int4], T.int4, (b: Buffer, n: number) => b[byteIndex(b, n, 1)]!);
+  def(r, 'set_byte', [T.bytea, T.int4, T.int4], T.bytea, (b: Buffer, n: number, v: number) => {
+    const out = Buffer.from(b);
+    out[byteIndex(b, n, 1)] = v & 0xff;
+    return out;
+  });
+  def(r, 'get_bit', [T.bytea, T.int8], T.int4, (b: Buffer, n: bigint) => {
+    const i = byteIndex(b, n, 8);
+    return (b[Math.floor(i / 8)]! >> (i % 8)) & 1;
+  });
+  def(r, 'set_bit', [T.bytea, T.int8, T.int4], T.bytea, (b: Buffer, n: bigint, v: number) => {
+    const i = byteIndex(b, n, 8);
+    if (v !== 0 && v !== 1) throw sqlError('22023', 'new bit must be 0 or 1');
+    const out = Buffer.from(b);
+    out[Math.floor(i / 8)] = (out[Math.floor(i / 8)]! & ~(1 << (i % 8))) | (v << (i % 8));
+    return out;
+  });
   def(r, 'bit_length', [T.text], T.int4, (s: string) => Buffer.byteLength(s) * 8);
   def(r, 'lower', [T.text], T.text, (s: string) => s.toLowerCase());
   def(r, 'upper', [T.text], T.text, (s: string) => s.toUpperCase());
@@ -287,6 +307,13 @@ export function registerStringFunctions(r: Registry): void {
   def(r, 'overlay', [T.text, T.text, T.int4, T.int4], T.text, (s: string, p: string, f: number, n: number) => substr(s, 1, f - 1) + p + substr(s, f + n));
   def(r, 'overlay', [T.text, T.text, T.int4], T.text, (s: string, p: string, f: number) => substr(s, 1, f - 1) + p + substr(s, f + charLength(p)));
   def(r, 'unistr', [T.text], T.text, (s: string) => s.replace(/\\u([0-9a-fA-F]{4})|\\\+([0-9a-fA-F]{6})/g, (_m, a: string, b: string) => String.fromCodePoint(parseInt(a ?? b, 16))));
+}
+
+/** Checks a get/set_byte (unit 1) or get/set_bit (unit 8) index: 2202E outside 0..len-1. */
+function byteIndex(b: Buffer, n: number | bigint, unit: 1 | 8): number {
+  const len = b.length * unit;
+  if (n < 0 || n >= len) throw sqlError('2202E', `index ${n} out of valid range, 0..${len - 1}`);
+  return Number(n);
 }
 
 function strpos(s: string, sub: string): number {

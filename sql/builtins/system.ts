@@ -80,7 +80,11 @@ export function registerSystemFunctions(r: Registry): void {
   fixed('inet_client_addr', T.text, () => null);
   fixed('inet_client_port', T.int4, () => null);
   fixed('pg_trigger_depth', T.int4, () => 0);
-  fixed('lastval', T.int8, () => { throw sqlError('55000', 'lastval is not yet defined in this session'); });
+  r.addFunction({ name: 'lastval', args: [], ret: T.int8, volatility: 'volatile', fn: (_a, ctx) => {
+    const f = ctx.catalog?.lastval;
+    if (f === undefined) throw sqlError('55000', 'lastval is not yet defined in this session');
+    return f();
+  } });
   r.addFunction({ name: 'txid_current', args: [], ret: T.int8, volatility: 'volatile', fn: (_a, ctx) => ctx.session.txnId?.() ?? 1n });
   r.addFunction({ name: 'pg_current_xact_id', args: [], ret: T.int8, volatility: 'volatile', fn: (_a, ctx) => ctx.session.txnId?.() ?? 1n });
   r.addFunction({

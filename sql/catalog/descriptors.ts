@@ -40,6 +40,8 @@ export interface ColumnDescriptor {
   readonly hidden: boolean;
   /** For serial columns: the id of the owned sequence. */
   readonly ownedSequenceId: DescriptorId | null;
+  /** GENERATED ALWAYS / BY DEFAULT AS IDENTITY (absent: not an identity column). */
+  readonly identity?: 'always' | 'by default';
 }
 
 /** Name of the hidden primary-key column of a table created without a primary key. */

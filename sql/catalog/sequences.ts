@@ -30,6 +30,11 @@ interface Block {
   version: number;
   next: bigint;
   remaining: number;
+  /** The stored state this block replaced, and the one it wrote (to give unused values back). */
+  readonly before: SequenceState;
+  readonly last: bigint;
+  readonly increment: bigint;
+  readonly count: number;
 }
 
 export class Sequences {
@@ -77,6 +82,26 @@ export class Sequences {
     return this.inOwnTxn(read);
   }
 
+  /**
+   * ALTER SEQUENCE: drops this node's cached block and gives its unused values back (when no
+   * other allocation happened since), so the next nextval continues right after the last one
+   * handed out, with the new options, as in PostgreSQL.
+   */
+  async release(seq: SequenceDescriptor): Promise<void> {
+    await this.serialized(`s${seq.id}`, async () => {
+      const b = this.blocks.get(seq.id);
+      this.blocks.delete(seq.id);
+      if (b === undefined || b.remaining === 0) return;
+      const handed = b.count - b.remaining;
+      const back: SequenceState = handed === 0 ? b.before : { lastValue: b.next - b.increment, isCalled: true };
+      await this.inOwnTxn(async (txn) => {
+        const key = sequenceValueKey(seq.id);
+        const state = decodeState(await txn.get(key), seq);
+        if (state.isCalled && state.lastValue === b.last) await txn.put(key, encodeState(back));
+      });
+    });
+  }
+
   /** Forgets the node's cached block (DROP/ALTER SEQUENCE). */
   forget(seqId: DescriptorId): void {
     this.blocks.delete(seqId);
@@ -112,7 +137,7 @@ export class Sequences {
       assert(count >= 1n, 'sequence block must hold a value');
       const last = first + (count - 1n) * inc;
       await txn.put(key, encodeState({ lastValue: last, isCalled: true }));
-      return { version: seq.version, next: first, remaining: Number(count) };
+      return { version: seq.version, next: first, remaining: Number(count), before: state, last, increment: inc, count: Number(count) };
     });
     this.blocks.set(seq.id, block);
   }

@@ -68,6 +68,13 @@ export class ExecContext {
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.checkCancel());
   }
 
+  /** Yields one event-loop turn now (long synchronous work between rows: sorting, merging). */
+  async yieldTurn(): Promise<void> {
+    this.rowsSinceCheck = 0;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.checkCancel();
+  }
+
   checkCancel(): void {
     if (this.cancelledFn()) throw sqlError('57014', 'canceling statement due to user request');
   }

@@ -179,6 +179,7 @@ function build(e: Expr, preps: Prep[]): Evaluator {
     }
     case 'array': {
       const elems = e.elems.map((a) => build(a, preps));
+      if (e.nested === true) return (row, cx) => stackArrays(elems.map((f) => f(row, cx)) as (ArrayDatum | null)[]);
       return (row, cx) => {
         const out = elems.map((f) => f(row, cx));
         const arr: ArrayDatum = { dims: out.length === 0 ? [] : [out.length], lowerBounds: out.length === 0 ? [] : [1], elements: out };
@@ -317,6 +318,8 @@ function buildSubquery(e: SubqueryExpr, preps: Prep[]): Evaluator {
   const id = nextLeafId++;
   const left = e.left === null ? null : build(e.left, preps);
   const opFn = e.op?.fn ?? null;
+  const rowFns = e.rowOps === undefined ? null : e.rowOps.map((o) => o.fn);
+  const rowIsEq = e.rowOps?.[0]?.name === '=';
   const want = e.mode === 'exists' ? 'exists' : e.mode === 'scalar' ? 'one' : 'all';
   preps.push(async (row, cx) => {
     if (!e.correlated && e.mode !== 'any' && e.mode !== 'all') {
@@ -345,7 +348,7 @@ function buildSubquery(e: SubqueryExpr, preps: Prep[]): Evaluator {
       case 'any':
       case 'all': {
         const a = left!(row, cx);
-        v = quantified(a, rows, e.mode === 'all', opFn!, cx);
+        v = rowFns === null ? quantified(a, rows, e.mode === 'all', opFn!, cx) : quantifiedRows(a as Datum[], rows, e.mode === 'all', rowFns, rowIsEq, cx);
         break;
       }
     }
@@ -366,6 +369,45 @@ function quantified(a: Datum, rows: readonly Row[], all: boolean, fn: (a: Datum,
       continue;
     }
     const v = fn(a, b, cx.evalCtx);
+    if (v === !all) return !all;
+    if (v === null) sawNull = true;
+  }
+  return sawNull ? null : all;
+}
+
+/** ARRAY[sub, sub, ...] of arrays: one more dimension; every sub-array must have the same shape. */
+function stackArrays(subs: readonly (ArrayDatum | null)[]): ArrayDatum {
+  const empty: ArrayDatum = { dims: [], lowerBounds: [], elements: [] };
+  const live = subs.filter((a): a is ArrayDatum => a !== null && a.dims.length > 0);
+  if (live.length === 0) return empty;
+  const first = live[0]!;
+  const same = (a: ArrayDatum | null): boolean =>
+    a !== null && a.dims.length === first.dims.length && a.dims.every((d, i) => d === first.dims[i] && a.lowerBounds[i] === first.lowerBounds[i]);
+  if (!subs.every(same)) throw sqlError('2202E', 'multidimensional arrays must have array expressions with matching dimensions');
+  return { dims: [subs.length, ...first.dims], lowerBounds: [1, ...first.lowerBounds], elements: subs.flatMap((a) => a!.elements) };
+}
+
+type CmpFn = (a: Datum, b: Datum, c: ExecContext['evalCtx']) => Datum;
+
+/** Row comparison of `a` with one subquery row: = is the AND of the columns, <> their OR (three-valued). */
+function compareRow(a: readonly Datum[], r: Row, fns: readonly CmpFn[], isEq: boolean, cx: ExecContext): Datum {
+  let sawNull = false;
+  for (let i = 0; i < fns.length; i++) {
+    const x = a[i] ?? null;
+    const y = r[i] ?? null;
+    const v = x === null || y === null ? null : fns[i]!(x, y, cx.evalCtx);
+    if (v === null) sawNull = true;
+    else if (v === !isEq) return !isEq;
+  }
+  return sawNull ? null : isEq;
+}
+
+/** (a, b) = ANY / <> ALL (SELECT x, y ...), with SQL's NULL rules. */
+function quantifiedRows(a: readonly Datum[], rows: readonly Row[], all: boolean, fns: readonly CmpFn[], isEq: boolean, cx: ExecContext): Datum {
+  if (rows.length === 0) return all;
+  let sawNull = false;
+  for (const r of rows) {
+    const v = compareRow(a, r, fns, isEq, cx);
     if (v === !all) return !all;
     if (v === null) sawNull = true;
   }

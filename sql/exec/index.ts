@@ -6,7 +6,7 @@ import type { SubqueryExpr } from '../bind/index.js';
 import { planSubquery } from '../plan/index.js';
 import type { StatementPlan } from '../plan/index.js';
 import { setSubqueryRunner } from './expr.js';
-import { compilePlan } from './ops.js';
+import { compilePlan, setDmlCompiler } from './ops.js';
 import { deleteFactory, insertFactory, updateFactory } from './modify.js';
 import type { ExecContext, Row } from './context.js';
 import type { OpFactory } from './op.js';
@@ -57,6 +57,8 @@ export function compileStatement(p: StatementPlan): Executable {
     }
   }
 }
+
+setDmlCompiler((stmt) => (stmt.kind === 'insert' ? insertFactory(stmt) : stmt.kind === 'update' ? updateFactory(stmt) : deleteFactory(stmt)));
 
 const subplans = new WeakMap<SubqueryExpr, OpFactory>();
 

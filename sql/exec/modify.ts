@@ -21,7 +21,7 @@ import type { ExecContext, Row } from './context.js';
 import type { Op, OpFactory } from './op.js';
 
 /** Requests buffered before a batch is sent. */
-export const writeBatchRequestsMax = 512;
+export const writeBatchRequestsMax = 4096;
 
 /** An Op that performs the write on first next(), then yields RETURNING rows; rowCount after. */
 export interface WriteOp extends Op {
@@ -37,6 +37,8 @@ interface TableWriter {
   readonly typmodCols: readonly number[];
   readonly notNullCols: readonly number[];
   readonly rowidCol: number;
+  /** The primary key is the hidden rowid alone (a table created without a primary key). */
+  readonly rowidKeyed: boolean;
 }
 
 function tableWriter(t: TableDescriptor, checks: readonly BoundCheck[]): TableWriter {
@@ -47,6 +49,7 @@ function tableWriter(t: TableDescriptor, checks: readonly BoundCheck[]): TableWr
     typmodCols: t.columns.map((c, i) => (c.type.typmod >= 0 ? i : -1)).filter((i) => i >= 0),
     notNullCols: t.columns.map((c, i) => (!c.nullable ? i : -1)).filter((i) => i >= 0),
     rowidCol: t.columns.findIndex((c) => c.hidden && c.defaultExpr === null),
+    rowidKeyed: t.primaryIndex.columnIds.length === 1 && t.columns.some((c) => c.id === t.primaryIndex.columnIds[0] && c.hidden && c.defaultExpr === null),
   };
 }
 
@@ -87,7 +90,11 @@ function failingRow(t: TableDescriptor, row: Row, cx: ExecContext): string {
 
 /** Requests that insert `row` (primary row + every index entry). */
 function insertRequests(w: TableWriter, row: Row, out: KvRequest[]): void {
-  out.push({ kind: 'conditionalPut', key: encodePrimaryKey(w.t, row), value: encodeRowValue(w.t, row), expected: null });
+  const key = encodePrimaryKey(w.t, row);
+  const value = encodeRowValue(w.t, row);
+  // A generated rowid is unique by construction: a blind put skips the read-for-uniqueness
+  // (and its timestamp-cache entry, which a large COPY would otherwise fill).
+  out.push(w.rowidKeyed ? { kind: 'put', key, value } : { kind: 'conditionalPut', key, value, expected: null });
   for (const idx of w.indexes) {
     for (const e of indexEntries(w.t, idx, row)) {
       out.push(e.unique ? { kind: 'conditionalPut', key: e.key, value: e.value, expected: null } : { kind: 'put', key: e.key, value: e.value });
@@ -223,7 +230,9 @@ export function insertFactory(p: InsertPlan): WriteFactory {
   const selfRead = planReadsTable(p.source, p.table.id);
   return (cx) =>
     writeOp(async (out) => {
-      const src = selfRead ? arrayOp(await drain(source(cx))) : source(cx);
+      const src = selfRead ? arrayOp(await drain(source(cx), cx)) : source(cx);
+      // Primary keys this command inserted or updated through ON CONFLICT DO UPDATE.
+      const affected = new Set<string>();
       const reqs: KvRequest[] = [];
       const pendingRows: Row[] = [];
       let count = 0;
@@ -234,7 +243,7 @@ export function insertFactory(p: InsertPlan): WriteFactory {
           await validateRow(w, r, cx);
           if (w.t.foreignKeys.length > 0) await checkParents(w.t, r, cx, null);
           if (oc !== null) {
-            const res = await insertOnConflict(w, r, oc.action, oc.arbiter, ocSets, ocWhere, cx);
+            const res = await insertOnConflict(w, r, oc.action, oc.arbiter, ocSets, ocWhere, cx, affected);
             if (res === null) continue;
             count++;
             if (out !== null && ret !== null) out.push(await project(ret, res, cx));
@@ -287,15 +296,22 @@ async function insertOnConflict(
   sets: ReadonlyArray<{ col: number; ev: CompiledExpr }>,
   where: CompiledExpr | null,
   cx: ExecContext,
+  affected: Set<string>,
 ): Promise<Row | null> {
   const existing = await findConflict(w, r, arbiter, cx);
   if (existing === null) {
     const reqs: KvRequest[] = [];
     insertRequests(w, r, reqs);
     await flush(w, reqs, [r], cx);
+    if (action === 'update') affected.add(encodePrimaryKey(w.t, r).toString('latin1'));
     return r;
   }
   if (action === 'nothing') return null;
+  if (affected.has(encodePrimaryKey(w.t, existing).toString('latin1'))) {
+    throw sqlError('21000', 'ON CONFLICT DO UPDATE command cannot affect row a second time', {
+      hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+    });
+  }
   const both = existing.concat(r);
   if (where !== null) {
     if (where.prep !== null) await where.prep(both, cx);
@@ -311,6 +327,7 @@ async function insertOnConflict(
   const reqs: KvRequest[] = [];
   updateRequests(w, existing, next, true, w.indexes, reqs);
   await flush(w, reqs, [next], cx);
+  affected.add(encodePrimaryKey(w.t, next).toString('latin1'));
   return next;
 }
 
@@ -347,7 +364,7 @@ export function updateFactory(p: UpdatePlan): WriteFactory {
   return (cx) =>
     writeOp(async (out) => {
       // Read every target row before writing (no row is seen twice when keys move).
-      const rows = await drain(input(cx));
+      const rows = await drain(input(cx), cx);
       const reqs: KvRequest[] = [];
       const pending: Row[] = [];
       const done = hasJoin ? new Set<string>() : null;
@@ -450,6 +467,8 @@ function planReadsTable(p: Plan, tableId: number): boolean {
     case 'srf':
     case 'ctescan':
       return false;
+    case 'dml':
+      return true; // a data-modifying CTE: read its rows before writing (conservative)
     case 'filter':
     case 'project':
     case 'agg':

@@ -5,10 +5,12 @@
 
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
-import type { AggCall, Expr, SortKey } from '../bind/index.js';
+import type { AggCall, Expr, SortKey, SrfCall } from '../bind/index.js';
 import type { Plan } from '../plan/index.js';
-import { compareDatums, datumKey, types } from '../types/index.js';
-import type { ArrayDatum, Datum, Interval, SqlType } from '../types/index.js';
+import { compareDatums, datumKey, numericScale, setScale, types } from '../types/index.js';
+import type { ArrayDatum, Datum, Interval, NumericDatum, SqlType } from '../types/index.js';
+import { addInterval } from '../builtins/index.js';
+import type { SetFunctionImpl } from '../builtins/index.js';
 import { compileExpr } from './expr.js';
 import type { CompiledExpr } from './expr.js';
 import { tableScanFactory, virtualScanFactory } from './scan.js';
@@ -47,14 +49,25 @@ export function compilePlan(p: Plan): OpFactory {
     case 'setop':
       return setOpFactory(p);
     case 'srf':
-      return srfFactory(p.name, p.args, p.withOrdinality);
+      return srfFactory(p.calls, p.withOrdinality);
     case 'ctescan': {
       const id = p.cteId;
       return (cx) => arrayOp(cx.cteRows.get(id) ?? []);
     }
     case 'with':
       return withFactory(p);
+    case 'dml':
+      return dmlCompiler(p.stmt);
   }
+}
+
+type DmlCompiler = (stmt: (Plan & { kind: 'dml' })['stmt']) => OpFactory;
+let dmlCompiler: DmlCompiler = () => {
+  throw new Error('exec: DML compiler not registered');
+};
+/** exec/index.ts registers the write operators (modify.ts imports this module). */
+export function setDmlCompiler(f: DmlCompiler): void {
+  dmlCompiler = f;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -69,12 +82,20 @@ export function arrayOp(rows: readonly Row[]): Op {
   };
 }
 
-export async function drain(op: Op, max = operatorRowsMax): Promise<Row[]> {
+/**
+ * All rows of `op` (for blocking operators). With `cx`, counts them toward the statement's
+ * event-loop yields: an input that multiplies rows (a join) may not tick often enough itself.
+ */
+export async function drain(op: Op, cx: ExecContext | null, max = operatorRowsMax): Promise<Row[]> {
   const out: Row[] = [];
   try {
     for (let r = await op.next(); r !== null; r = await op.next()) {
       if (out.length >= max) throw sqlError('54000', `operator row limit of ${max} rows exceeded`);
       out.push(r);
+      if (cx !== null) {
+        const t = cx.tick();
+        if (t !== null) await t;
+      }
     }
   } finally {
     op.close();
@@ -127,6 +148,8 @@ function filterFactory(input: OpFactory, pred: CompiledExpr): OpFactory {
         for (let r = await src.next(); r !== null; r = await src.next()) {
           if (pred.prep !== null) await pred.prep(r, cx);
           if (pred.ev(r, cx) === true) return r;
+          const t = cx.tick(); // a filter rejecting everything must still yield
+          if (t !== null) await t;
         }
         return null;
       },
@@ -159,7 +182,7 @@ function projectFactory(input: OpFactory, exprs: readonly Expr[]): OpFactory {
 function toCount(v: Datum, what: string): number {
   if (v === null) return -1;
   const n = typeof v === 'bigint' ? Number(v) : (v as number);
-  if (n < 0) throw sqlError('2201W', `${what} must not be negative`);
+  if (n < 0) throw sqlError(what === 'OFFSET' ? '2201X' : '2201W', `${what} must not be negative`);
   return n;
 }
 
@@ -217,15 +240,49 @@ function sortFactory(input: OpFactory, keys: readonly SortKey[]): OpFactory {
     let i = 0;
     return {
       async next() {
-        if (rows === null) {
-          rows = await drain(input(cx));
-          rows.sort(cmp);
-        }
-        return i < rows.length ? rows[i++]! : null;
+        if (rows === null) rows = await sortRows(await drain(input(cx), cx), cmp, cx);
+        if (i >= rows.length) return null;
+        const t = cx.tick(); // the consumer may loop over many sorted rows (OFFSET, aggregation)
+        if (t !== null) await t;
+        return rows[i++]!;
       },
       close() {},
     };
   };
+}
+
+/** Rows sorted in one synchronous step; larger inputs are sorted in runs and merged, yielding between. */
+export const sortRunRows = 16_384;
+
+/** A stable sort that never holds the event loop for more than one run or merge step. */
+async function sortRows(rows: Row[], cmp: (a: Row, b: Row) => number, cx: ExecContext): Promise<Row[]> {
+  if (rows.length <= sortRunRows) return rows.sort(cmp);
+  let runs: Row[][] = [];
+  for (let i = 0; i < rows.length; i += sortRunRows) {
+    runs.push(rows.slice(i, i + sortRunRows).sort(cmp));
+    await cx.yieldTurn();
+  }
+  while (runs.length > 1) {
+    const next: Row[][] = [];
+    for (let i = 0; i < runs.length; i += 2) next.push(i + 1 < runs.length ? await mergeRuns(runs[i]!, runs[i + 1]!, cmp, cx) : runs[i]!);
+    runs = next;
+  }
+  return runs[0]!;
+}
+
+/** Merges two sorted runs; ties take the left run first (stability). */
+async function mergeRuns(a: Row[], b: Row[], cmp: (x: Row, y: Row) => number, cx: ExecContext): Promise<Row[]> {
+  const out = new Array<Row>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    out[k++] = cmp(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!;
+    if (k % sortRunRows === 0) await cx.yieldTurn();
+  }
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 function distinctFactory(input: OpFactory, on: readonly Expr[] | null, colTypes: readonly SqlType[], width: number): OpFactory {
@@ -319,6 +376,8 @@ function aggFactory(input: OpFactory, groupBy: readonly Expr[], aggs: readonly A
             groups.set(k, grp);
           }
           await stepAggs(ac, grp, r, cx);
+          const t = cx.tick();
+          if (t !== null) await t;
         }
       } finally {
         src.close();
@@ -389,7 +448,7 @@ function hashJoinFactory(p: Plan & { kind: 'hashjoin' }): OpFactory {
     let leftDone = false;
     let tail: Row[] | null = null;
     const build = async (): Promise<void> => {
-      rightRows = await drain(right(cx));
+      rightRows = await drain(right(cx), cx);
       table = new Map();
       for (const r of rightRows) {
         const vals: Datum[] = [];
@@ -416,22 +475,30 @@ function hashJoinFactory(p: Plan & { kind: 'hashjoin' }): OpFactory {
       if (out.length === 0 && (type === 'left' || type === 'full')) out.push(l.concat(nullRow(rw)));
       return out;
     };
+    let pendingAt = 0;
+    let tailAt = 0;
     return {
       async next() {
         if (table === null) await build();
         for (;;) {
-          if (pending.length > 0) return pending.shift()!;
+          if (pendingAt < pending.length) {
+            // One left row may match many: the output counts toward the yields.
+            const t = cx.tick();
+            if (t !== null) await t;
+            return pending[pendingAt++]!;
+          }
           if (!leftDone) {
             const l = await src.next();
             if (l === null) leftDone = true;
             else {
               pending = await probe(l);
+              pendingAt = 0;
               continue;
             }
           }
           if (type !== 'right' && type !== 'full') return null;
           if (tail === null) tail = rightRows.filter((r) => !matched.has(r)).map((r) => nullRow(lw).concat(r));
-          return tail.shift() ?? null;
+          return tailAt < tail.length ? tail[tailAt++]! : null;
         }
       },
       close: () => src.close(),
@@ -455,18 +522,20 @@ function nestedLoopFactory(p: Plan & { kind: 'nestedloop' }): OpFactory {
     let tail: Row[] | null = null;
     const rowsFor = async (l: Row): Promise<Row[]> => {
       if (lateralDepth === null) {
-        if (rightRows === null) rightRows = await drain(right(cx));
+        if (rightRows === null) rightRows = await drain(right(cx), cx);
         return rightRows;
       }
       // LATERAL: the right side sees the left row at its place in the level's row.
       const published = leftOffset === 0 ? l : new Array<Datum>(leftOffset).fill(null).concat(l);
       cx.outer[lateralDepth] = published;
-      return drain(right(cx));
+      return drain(right(cx), cx);
     };
+    let pendingAt = 0;
+    let tailAt = 0;
     return {
       async next() {
         for (;;) {
-          if (pending.length > 0) return pending.shift()!;
+          if (pendingAt < pending.length) return pending[pendingAt++]!;
           if (!leftDone) {
             const l = await src.next();
             if (l === null) {
@@ -475,6 +544,9 @@ function nestedLoopFactory(p: Plan & { kind: 'nestedloop' }): OpFactory {
             }
             const out: Row[] = [];
             for (const r of await rowsFor(l)) {
+              // Every pair counts toward the yields, matched or not (a cross join filters a lot).
+              const t = cx.tick();
+              if (t !== null) await t;
               const joined = l.concat(r);
               if (on !== null && (await evalOn(on, joined, cx)) !== true) continue;
               if (type === 'right' || type === 'full') matched.add(r);
@@ -482,11 +554,12 @@ function nestedLoopFactory(p: Plan & { kind: 'nestedloop' }): OpFactory {
             }
             if (out.length === 0 && (type === 'left' || type === 'full')) out.push(l.concat(nullRow(rw)));
             pending = out;
+            pendingAt = 0;
             continue;
           }
           if (type !== 'right' && type !== 'full') return null;
           if (tail === null) tail = (rightRows ?? []).filter((r) => !matched.has(r)).map((r) => nullRow(lw).concat(r));
-          return tail.shift() ?? null;
+          return tailAt < tail.length ? tail[tailAt++]! : null;
         }
       },
       close: () => src.close(),
@@ -505,8 +578,8 @@ function setOpFactory(p: Plan & { kind: 'setop' }): OpFactory {
     let out: Row[] | null = null;
     let i = 0;
     const run = async (): Promise<Row[]> => {
-      const l = await drain(left(cx));
-      const r = await drain(right(cx));
+      const l = await drain(left(cx), cx);
+      const r = await drain(right(cx), cx);
       if (op === 'union') {
         if (all) return l.concat(r);
         const seen = new Set<HashKey>();
@@ -559,36 +632,74 @@ function setOpFactory(p: Plan & { kind: 'setop' }): OpFactory {
 /** Rows a generate_series may produce (a runaway series must not exhaust memory silently). */
 export const seriesRowsMax = 100_000_000;
 
-function srfFactory(name: string, args: readonly Expr[], withOrdinality: boolean): OpFactory {
-  const ac = args.map((e) => compileExpr(e));
-  const argTypes = args.map((e) => e.type);
+/**
+ * Set-returning functions: one call streams its rows; several (ROWS FROM, SRFs in a select
+ * list) run in lock-step until all are exhausted, the finished ones padded with NULLs.
+ */
+function srfFactory(calls: readonly SrfCall[], withOrdinality: boolean): OpFactory {
+  const compiled = calls.map((c) => ({ name: c.name, width: c.width, impl: c.impl, args: c.args.map((e) => compileExpr(e)), argTypes: c.args.map((e) => e.type) }));
   return (cx) => {
-    let gen: Iterator<Datum> | null = null;
+    let gens: (Iterator<Row> | null)[] | null = null;
     let n = 0;
     return {
       async next() {
-        if (gen === null) {
-          const vals: Datum[] = [];
-          for (const c of ac) vals.push(await evalOn(c, [], cx));
-          gen = seriesOf(name, vals, argTypes);
+        if (gens === null) {
+          gens = [];
+          for (const c of compiled) {
+            const vals: Datum[] = [];
+            for (const a of c.args) vals.push(await evalOn(a, [], cx));
+            gens.push(c.impl === undefined ? rowsOf(c.name, vals, c.argTypes, cx.evalCtx.timeZone) : builtinRows(c.impl, vals, cx));
+          }
         }
-        const r = gen.next();
-        if (r.done === true) return null;
+        let out: Row | null = null;
+        if (gens.length === 1) {
+          const r = gens[0]!.next();
+          if (r.done === true) return null;
+          out = r.value;
+        } else {
+          let any = false;
+          const parts: Datum[] = [];
+          for (let i = 0; i < gens.length; i++) {
+            const g = gens[i];
+            const r = g === null ? null : g!.next();
+            if (r === null || r.done === true) {
+              gens[i] = null;
+              for (let k = 0; k < compiled[i]!.width; k++) parts.push(null);
+            } else {
+              any = true;
+              parts.push(...r.value);
+            }
+          }
+          if (!any) return null;
+          out = parts;
+        }
         const t = cx.tick();
         if (t !== null) await t;
         n++;
-        return withOrdinality ? [r.value, BigInt(n)] : [r.value];
+        return withOrdinality ? [...out, BigInt(n)] : out;
       },
       close() {},
     };
   };
 }
 
-function* seriesOf(name: string, vals: readonly Datum[], argTypes: readonly SqlType[]): Generator<Datum> {
+/** Rows (one datum per output column) of one of the engine's own set-returning functions. */
+function* rowsOf(name: string, vals: readonly Datum[], argTypes: readonly SqlType[], timeZone: string): Generator<Row> {
+  for (const v of seriesOf(name, vals, argTypes, timeZone)) yield [v];
+}
+
+/** Rows of a set-returning builtin (strict: a NULL argument yields none). */
+function* builtinRows(impl: SetFunctionImpl, vals: readonly Datum[], cx: ExecContext): Generator<Row> {
+  if (impl.strict && vals.some((v) => v === null)) return;
+  for (const r of impl.rows(vals, cx.evalCtx)) yield [...r];
+}
+
+function* seriesOf(name: string, vals: readonly Datum[], argTypes: readonly SqlType[], timeZone: string): Generator<Datum> {
   if (name === 'scalar') {
     yield vals[0] ?? null;
     return;
   }
+  if (name === 'pg_partition_ancestors') return; // no partitions (see the binder)
   if (name === 'unnest') {
     const arr = vals[0] as ArrayDatum | null;
     if (arr === null) return;
@@ -614,21 +725,28 @@ function* seriesOf(name: string, vals: readonly Datum[], argTypes: readonly SqlT
     let cur = vals[0] as bigint;
     const stop = vals[1] as bigint;
     const iv = vals[2] as Interval;
-    if (iv.months !== 0) throw sqlError('0A000', 'generate_series with month intervals is not supported');
-    const step = BigInt(iv.days) * 86_400_000_000n + iv.micros;
-    if (step === 0n) throw sqlError('22023', 'step size cannot equal zero');
-    for (; step > 0n ? cur <= stop : cur >= stop; cur += step) yield cur;
+    // PostgreSQL compares the step with a zero interval (a month counts as 30 days) and adds
+    // it value by value, so month steps follow the calendar (Jan 31, Feb 29, Mar 29, ...).
+    const span = (BigInt(iv.months) * 30n + BigInt(iv.days)) * 86_400_000_000n + iv.micros;
+    if (span === 0n) throw sqlError('22023', 'step size cannot equal zero');
+    const zone = t.kind === 'timestamptz' ? timeZone : null;
+    for (let count = 0; span > 0n ? cur <= stop : cur >= stop; cur = addInterval(cur, iv, zone)) {
+      if (++count > seriesRowsMax) throw sqlError('54000', 'generate_series row limit exceeded');
+      yield cur;
+    }
     return;
   }
   if (t.kind === 'numeric') {
-    let cur = vals[0] as Decimal;
-    const stop = vals[1] as Decimal;
-    const step = vals.length > 2 ? (vals[2] as Decimal) : new Decimal(1);
+    let cur = vals[0] as NumericDatum;
+    const stop = vals[1] as NumericDatum;
+    const step = vals.length > 2 ? (vals[2] as NumericDatum) : setScale(new Decimal(1), 0);
     if (step.isZero()) throw sqlError('22023', 'step size cannot equal zero');
     const up = step.isPositive();
+    // Each value keeps the larger display scale of its addends, as numeric addition does (0.5, 1.0, 1.5).
+    const stepScale = numericScale(step);
     while (up ? cur.lte(stop) : cur.gte(stop)) {
       yield cur;
-      cur = cur.plus(step);
+      cur = setScale(cur.plus(step), Math.max(numericScale(cur), stepScale));
     }
     return;
   }
@@ -668,7 +786,7 @@ async function materialize(
   c: { id: number; base: OpFactory; step: OpFactory | null; all: boolean; types: SqlType[] },
   cx: ExecContext,
 ): Promise<Row[]> {
-  const rows = await drain(c.base(cx));
+  const rows = await drain(c.base(cx), cx);
   if (c.step === null) return rows;
   const seen = new Set<HashKey>();
   const result: Row[] = [];
@@ -690,7 +808,7 @@ async function materialize(
   for (let iter = 0; working.length > 0; iter++) {
     if (iter >= recursiveCteIterationsMax || result.length > operatorRowsMax) throw sqlError('54000', 'recursive query exceeded its iteration limit');
     cx.cteRows.set(c.id, working);
-    working = addNew(await drain(c.step(cx)));
+    working = addNew(await drain(c.step(cx), cx));
   }
   return result;
 }

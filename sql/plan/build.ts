@@ -6,7 +6,8 @@
 import { andOf, conjuncts, colsUsed, shiftCols, visitExpr } from '../bind/index.js';
 import type { Expr, Rel, ScanRel, SortKey } from '../bind/index.js';
 import type { IndexDescriptor, TableDescriptor } from '../catalog/index.js';
-import type { IndexAccess, Plan, TableScanPlan } from './nodes.js';
+import type { BoundDelete, BoundInsert, BoundUpdate } from '../bind/index.js';
+import type { DeletePlan, IndexAccess, InsertPlan, Plan, TableScanPlan, UpdatePlan } from './nodes.js';
 
 /** Plans a relation; `pending` are conjuncts (over rel's row) pushed down from above. */
 export function planRel(rel: Rel, pending: readonly Expr[] = []): Plan {
@@ -48,7 +49,7 @@ function planOther(rel: Rel): Plan {
     case 'setop':
       return { kind: 'setop', op: rel.op, all: rel.all, left: planRel(rel.left), right: planRel(rel.right), cols: rel.cols };
     case 'srf':
-      return { kind: 'srf', name: rel.name, args: rel.args, withOrdinality: rel.withOrdinality, cols: rel.cols };
+      return { kind: 'srf', calls: rel.calls, withOrdinality: rel.withOrdinality, cols: rel.cols };
     case 'cteref':
       return { kind: 'ctescan', cteId: rel.cteId, cols: rel.cols };
     case 'with':
@@ -63,11 +64,46 @@ function planOther(rel: Rel): Plan {
         body: planRel(rel.body),
         cols: rel.cols,
       };
+    case 'dml':
+      return { kind: 'dml', stmt: planDml(rel.stmt), cols: rel.cols };
     case 'scan':
     case 'vscan':
     case 'filter':
     case 'join':
       return planRel(rel);
+  }
+}
+
+/** Plans INSERT / UPDATE / DELETE (a statement, or a data-modifying CTE). */
+export function planDml(stmt: BoundInsert | BoundUpdate | BoundDelete): InsertPlan | UpdatePlan | DeletePlan {
+  switch (stmt.kind) {
+    case 'insert':
+      return {
+        kind: 'insert',
+        table: stmt.table,
+        source: planRel(stmt.source),
+        checks: stmt.checks,
+        onConflict: stmt.onConflict,
+        returning: stmt.returning,
+      };
+    case 'update': {
+      const t = stmt.table;
+      const setIds = new Set(stmt.sets.map((s) => t.columns[s.col]!.id));
+      const pkChanges = t.primaryIndex.columnIds.some((id) => setIds.has(id));
+      const touchedIndexes = t.secondaryIndexes.filter((i) => pkChanges || i.columnIds.some((id) => setIds.has(id)));
+      return {
+        kind: 'update',
+        table: t,
+        input: planRel(stmt.input),
+        sets: stmt.sets,
+        checks: stmt.checks,
+        returning: stmt.returning,
+        pkChanges,
+        touchedIndexes,
+      };
+    }
+    case 'delete':
+      return { kind: 'delete', table: stmt.table, input: planRel(stmt.input), returning: stmt.returning };
   }
 }
 

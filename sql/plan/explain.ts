@@ -120,10 +120,13 @@ function node(p: Plan, level: number, out: string[], arrow: string | null): void
       child(p.right, level + 1, out);
       return;
     case 'srf':
-      line(level, arrow, `Function Scan on ${p.name}`, out);
+      line(level, arrow, `Function Scan on ${p.calls.map((c) => c.name).join(', ')}`, out);
       return;
     case 'ctescan':
       line(level, arrow, `CTE Scan (cte ${p.cteId})`, out);
+      return;
+    case 'dml':
+      line(level, arrow, `${p.stmt.kind === 'insert' ? 'Insert on' : p.stmt.kind === 'update' ? 'Update on' : 'Delete on'} ${p.stmt.table.name}`, out);
       return;
     case 'with':
       node(p.body, level, out, arrow);

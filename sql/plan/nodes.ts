@@ -10,6 +10,7 @@ import type {
   LockSpec,
   OutCol,
   Returning,
+  SrfCall,
   SortKey,
 } from '../bind/index.js';
 import type { IndexDescriptor, TableDescriptor, VirtualTable } from '../catalog/index.js';
@@ -43,7 +44,8 @@ export type Plan =
   | SetOpPlan
   | SrfPlan
   | CteScanPlan
-  | WithPlan;
+  | WithPlan
+  | DmlPlan;
 
 interface PlanBase {
   readonly cols: readonly OutCol[];
@@ -133,9 +135,13 @@ export interface SetOpPlan extends PlanBase {
 }
 export interface SrfPlan extends PlanBase {
   readonly kind: 'srf';
-  readonly name: string;
-  readonly args: readonly Expr[];
+  readonly calls: readonly SrfCall[];
   readonly withOrdinality: boolean;
+}
+/** A data-modifying CTE: runs the write once; its rows are the RETURNING rows. */
+export interface DmlPlan extends PlanBase {
+  readonly kind: 'dml';
+  readonly stmt: InsertPlan | UpdatePlan | DeletePlan;
 }
 export interface CteScanPlan extends PlanBase {
   readonly kind: 'ctescan';

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { Decimal } from 'decimal.js';
 import { sqlError } from '../errors.js';
 import type { ArrayDatum, Datum, Interval, JsonValue, NumericDatum, SqlType, TimeTz } from '../types/index.js';
+import { formatJsonb, parseJson } from '../types/index.js';
 import { formatUuid } from './keyenc.js';
 
 export const WIRE_VARINT = 1;
@@ -275,7 +276,7 @@ function encodeComplex(w: ByteWriter, t: SqlType, d: Datum): void {
       w.bytes(Buffer.from((d as string).replace(/-/g, ''), 'hex'));
       return;
     case 'jsonb':
-      w.utf8(JSON.stringify(d as JsonValue));
+      w.utf8(formatJsonb(d as JsonValue)); // jsonb text: JsonNumber keeps 1.50 and 2^64 exact
       return;
     case 'interval': {
       const v = d as Interval;
@@ -378,7 +379,7 @@ function decodeComplex(r: ByteReader, t: SqlType): Datum {
     case 'uuid':
       return formatUuid(r.bytes());
     case 'jsonb':
-      return JSON.parse(r.utf8()) as JsonValue;
+      return parseJson(r.utf8(), true);
     case 'interval': {
       r.uvarint();
       const months = r.int32();

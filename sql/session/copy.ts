@@ -13,7 +13,7 @@ import type { ResultSink } from './api.js';
 import type { SqlSession } from './session.js';
 
 /** Rows per INSERT batch while copying in. */
-export const copyBatchRows = 200;
+export const copyBatchRows = 1000;
 /** Longest line accepted from a COPY stream (bytes). */
 export const copyLineBytesMax = 64 * 1024 * 1024;
 
@@ -137,6 +137,10 @@ async function copyIn(s: SqlSession, c: CopyStmt, opts: CopyOptions, sink: Resul
     const plan = n === copyBatchRows ? full : await stmtFor(n);
     await s.execPlan(plan, pending, [], 0, sink, null);
     pending = [];
+    // One macrotask turn per batch: buffered input and KV calls may never leave the
+    // microtask queue, and other sessions, /health and cancel requests must get a turn.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    s.checkCancel();
   };
   let lineNo = 0;
   const stream = sink.copyIn({ format: 0, columnFormats: cols.map(() => 0 as const) });

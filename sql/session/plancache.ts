@@ -20,6 +20,8 @@ export interface CachedPlan {
   readonly needsReg: boolean;
   /** The statement calls catalog-backed builtins (pg_get_indexdef, ...): see NEEDS_CATALOG_INFO. */
   readonly needsCatalog: boolean;
+  /** The statement calls current_schema(s), which lists only schemas that exist. */
+  readonly needsSchemas: boolean;
 }
 
 /** Bound on cached plans (each holds compiled closures; a few KB). */

@@ -7,7 +7,8 @@ import type { Node } from '../parse/index.js';
 import { nodeTag, parseSql } from '../parse/index.js';
 import { sqlError, SqlError } from '../errors.js';
 import type { SavepointToken, Txn } from '../../storage/index.js';
-import { Catalog, descriptorOid, DESCRIPTOR_OID_OFFSET, executeDdl, isDdlStatement } from '../catalog/index.js';
+import { Catalog, descriptorOid, DESCRIPTOR_OID_OFFSET, executeDdl, isDdlStatement, quoteIdent } from '../catalog/index.js';
+import type { TableDescriptor } from '../catalog/index.js';
 import type { CatalogInfo, EvalContext, SessionInfo } from '../builtins/index.js';
 import { bindStatement, isBindable, resolveRelations } from '../bind/index.js';
 import type { OutCol } from '../bind/index.js';
@@ -70,6 +71,12 @@ interface Portal {
 
 type TxnKind = 'none' | 'implicit' | 'explicit';
 
+/**
+ * Statements that may turn names into reg* OIDs (casts, or functions taking regclass such as
+ * nextval('seq')): bind and run them with a catalog-backed RegResolver.
+ */
+const NEEDS_REG = /\b(reg(class|type|proc|procedure|namespace)|nextval|currval|setval|pg_\w*_size|pg_relation_is_publishable|pg_partition_ancestors|has_\w+_privilege)\b/i;
+
 /** The session's EvalContext: `catalog` and `reg` are set per statement from its catalog snapshot. */
 interface SessionEvalContext extends EvalContext {
   catalog: CatalogInfo;
@@ -100,9 +107,13 @@ export class SqlSession implements Session {
   readonly evalCtx: SessionEvalContext;
   /** Sequence callbacks: the CatalogInfo every statement gets (catalog-backed ones are added per statement). */
   private readonly sequenceInfo: CatalogInfo;
+  /** Schema names of the database, loaded for statements calling current_schema(s). */
+  existingSchemas: ReadonlySet<string> | null = null;
   /** The running statement's VirtualContext: one catalog snapshot per statement. */
   private stmtVctx: VirtualContext | null = null;
   readonly currvals = new Map<number, bigint>();
+  /** Sequence id of the last nextval (for lastval()). */
+  private lastvalSeq: number | null = null;
   private readonly info: SessionInfoRow;
   private closed = false;
 
@@ -118,6 +129,7 @@ export class SqlSession implements Session {
       nextval: (seq) => this.nextval(seq),
       currval: (seq) => this.currval(seq),
       setval: (seq, v, called) => this.setval(seq, v, called),
+      lastval: () => this.lastval(),
     };
     this.evalCtx = this.makeEvalContext();
     this.info = {
@@ -181,7 +193,9 @@ export class SqlSession implements Session {
       clockTimestampMicros: () => s.nowMicros(),
       serverStartMicros: this.shared.startMicros,
       searchPath: (implicit) => {
-        const path = s.settings.searchPath(s.user);
+        // Like PostgreSQL, only schemas that exist (known when the statement names current_schema).
+        const exist = s.existingSchemas;
+        const path = s.settings.searchPath(s.user).filter((n) => exist === null || exist.has(n));
         return implicit && !path.includes('pg_catalog') ? ['pg_catalog', ...path] : path;
       },
       serverVersion: `PostgreSQL ${this.settings.get('server_version')} (Shoal) on x86_64-pc-linux-gnu, compiled by tsc, 64-bit`,
@@ -192,6 +206,9 @@ export class SqlSession implements Session {
       get timeZone() {
         return s.settings.get('TimeZone')!;
       },
+      get extraFloatDigits() {
+        return Number(s.settings.get('extra_float_digits') ?? '1');
+      },
     };
     return ctx;
   }
@@ -200,8 +217,10 @@ export class SqlSession implements Session {
     const cat = this.requireCatalog();
     if (typeof seq === 'number') {
       const d = await cat.getSequenceById(seq - DESCRIPTOR_OID_OFFSET);
-      if (d === null) throw sqlError('42P01', `could not open relation with OID ${seq}`);
-      return d;
+      if (d !== null) return d;
+      const name = this.evalCtx.reg?.regclassOut?.(seq);
+      if (name !== undefined) throw sqlError('42809', `"${name}" is not a sequence`);
+      throw sqlError('42P01', `could not open relation with OID ${seq}`);
     }
     const parts = seq.split('.');
     const name = parts[parts.length - 1]!.replace(/^"|"$/g, '');
@@ -216,13 +235,25 @@ export class SqlSession implements Session {
     const d = await this.sequenceOf(seq);
     const v = await this.shared.sequences.nextval(d);
     this.currvals.set(d.id, v);
+    this.lastvalSeq = d.id;
     return v;
   }
 
   private currval(seq: string | number): bigint {
     const id = typeof seq === 'number' ? seq - DESCRIPTOR_OID_OFFSET : -1;
     const v = this.currvals.get(id);
-    if (v === undefined) throw sqlError('55000', `currval of sequence is not yet defined in this session`);
+    if (v === undefined) {
+      const shown = typeof seq === 'number' ? this.evalCtx.reg?.regclassOut?.(seq) : seq;
+      const name = (shown ?? String(seq)).split('.').pop()!.replace(/^"|"$/g, '');
+      throw sqlError('55000', `currval of sequence "${name}" is not yet defined in this session`);
+    }
+    return v;
+  }
+
+  /** lastval(): the value nextval last returned in this session (PostgreSQL's semantics). */
+  private lastval(): bigint {
+    const v = this.lastvalSeq === null ? undefined : this.currvals.get(this.lastvalSeq);
+    if (v === undefined) throw sqlError('55000', 'lastval is not yet defined in this session');
     return v;
   }
 
@@ -259,6 +290,14 @@ export class SqlSession implements Session {
     this.implicitUsed = false;
     this.savepoints = [];
     this.txnStartMicros = this.nowMicros();
+    if (this.settings.get('default_transaction_read_only') === 'on') this.settings.set('transaction_read_only', 'on', true, true);
+  }
+
+  /** 25006 for a statement that writes while the transaction is READ ONLY. */
+  checkWritable(ast: Node): void {
+    if (this.settings.get('transaction_read_only') !== 'on') return;
+    const what = writeCommandName(ast);
+    if (what !== null) throw sqlError('25006', `cannot execute ${what} in a read-only transaction`);
   }
 
   /** Ends the transaction: commit (throws on failure, after rolling back) or rollback. */
@@ -342,6 +381,7 @@ export class SqlSession implements Session {
   /** Sets the catalog-backed parts of the EvalContext a plan needs before it runs. */
   private async prepareEvalContext(plan: CachedPlan): Promise<void> {
     if (plan.needsReg) this.evalCtx.reg = await this.regResolver();
+    this.existingSchemas = plan.needsSchemas ? new Set((await this.requireCatalog().listSchemas(this.databaseId)).map((d) => d.name)) : null;
     this.evalCtx.catalog = plan.needsCatalog ? { ...(await loadCatalogInfo(this.virtualContext())), ...this.sequenceInfo } : this.sequenceInfo;
   }
 
@@ -355,7 +395,7 @@ export class SqlSession implements Session {
       const hit = this.shared.plans.get(key, generation);
       if (hit !== undefined) return hit;
     }
-    const needsReg = /\breg(class|type|proc|procedure|namespace)\b/i.test(sql);
+    const needsReg = NEEDS_REG.test(sql);
     const needsCatalog = NEEDS_CATALOG_INFO.test(sql);
     const bindNeedsReg = needsReg || nodeTag(ast) === 'InsertStmt' || nodeTag(ast) === 'UpdateStmt';
     this.evalCtx.reg = bindNeedsReg ? await this.regResolver() : undefined;
@@ -371,7 +411,8 @@ export class SqlSession implements Session {
     const exec = compileStatement(plan);
     const cols =
       bound.stmt.kind === 'select' ? bound.stmt.cols : bound.stmt.returning === null ? null : bound.stmt.returning.cols;
-    const entry: CachedPlan = { plan, exec, paramTypes: bound.paramTypes, cols, generation, needsReg, needsCatalog };
+    const needsSchemas = /\bcurrent_schemas?\b/i.test(sql);
+    const entry: CachedPlan = { plan, exec, paramTypes: bound.paramTypes, cols, generation, needsReg, needsCatalog, needsSchemas };
     if (cacheable && generation === this.shared.cache.generation) this.shared.plans.set(key, entry);
     return entry;
   }
@@ -465,6 +506,7 @@ export class SqlSession implements Session {
     this.running = true;
     this.cancelRequested = false;
     try {
+      this.checkWritable(ast);
       if (isBindable(ast)) {
         this.ensureTxn();
         const plan = await this.planFor(ast, text, []);
@@ -500,6 +542,7 @@ export class SqlSession implements Session {
 
   ddlContext(sink: ResultSink): import('../catalog/index.js').DdlContext {
     const s = this;
+    const rowPlans = new Map<string, CachedPlan>();
     return {
       txn: this.txn!,
       catalog: this.catalog!,
@@ -509,6 +552,7 @@ export class SqlSession implements Session {
       searchPath: this.settings.searchPath(this.user),
       user: this.user,
       evalConstExpr: (sqlText, type) => s.evalConstExpr(sqlText, type),
+      evalRowExpr: (sqlText, table, row) => s.evalRowExpr(rowPlans, sqlText, table, row),
       notice: (n) => sink.notice(n),
     };
   }
@@ -517,6 +561,7 @@ export class SqlSession implements Session {
   async evalConstExpr(sqlText: string, type: SqlType): Promise<Datum> {
     const stmts = parseSql(`SELECT (${sqlText})`);
     const plan = await this.planFor(stmts[0]!.ast, stmts[0]!.text, []);
+    await this.prepareEvalContext(plan);
     const cx = this.newExecContext([]);
     const cur = plan.exec.open(cx);
     const row = await cur.next();
@@ -527,6 +572,31 @@ export class SqlSession implements Session {
     const { castDatum, coerceToTypmod } = await import('../types/index.js');
     const cast = from.oid === type.oid ? v : castDatum(v, from, type, 'assignment', this.evalCtx);
     return type.typmod >= 0 && cast !== null ? coerceToTypmod(type, cast, false) : cast;
+  }
+
+  /**
+   * Evaluates `sqlText` over one row of `table` (CHECK validation of existing rows, ALTER
+   * COLUMN ... TYPE ... USING): bound once per DDL statement as a SELECT over a one-row VALUES
+   * list named like the table, whose columns are parameters typed like the table's columns.
+   */
+  async evalRowExpr(plans: Map<string, CachedPlan>, sqlText: string, table: TableDescriptor, row: readonly Datum[]): Promise<Datum> {
+    let plan = plans.get(sqlText);
+    if (plan === undefined) {
+      const cols = table.columns;
+      const names = cols.map((c) => quoteIdent(c.name)).join(', ');
+      const params = cols.map((_c, i) => `$${i + 1}`).join(', ');
+      const st = parseSql(`SELECT (${sqlText}) FROM (VALUES (${params})) AS ${quoteIdent(table.name)}(${names})`)[0]!;
+      plan = await this.planFor(st.ast, st.text, cols.map((c) => c.type));
+      plans.set(sqlText, plan);
+    }
+    await this.prepareEvalContext(plan);
+    const cur = plan.exec.open(this.newExecContext(row));
+    try {
+      const r = await cur.next();
+      return r?.[0] ?? null;
+    } finally {
+      cur.close();
+    }
   }
 
   /**
@@ -700,6 +770,7 @@ export class SqlSession implements Session {
     this.running = true;
     this.cancelRequested = false;
     try {
+      this.checkWritable(stmt.ast);
       if (stmt.plan === null) {
         await this.runNonPlannable(stmt.ast, stmt.sql, sink, false);
         this.reportSettings(sink);
@@ -780,6 +851,11 @@ export class SqlSession implements Session {
     void this.onError();
   }
 
+  /** Throws 57014 when the client asked to cancel the running statement (COPY checks between batches). */
+  checkCancel(): void {
+    if (this.cancelRequested) throw sqlError('57014', 'canceling statement due to user request');
+  }
+
   cancel(): void {
     if (this.running) this.cancelRequested = true;
   }
@@ -797,6 +873,42 @@ export class SqlSession implements Session {
   tableOid(id: number): number {
     return descriptorOid(id);
   }
+}
+
+/** DDL statement kinds by the name PostgreSQL gives them in "cannot execute ..." errors. */
+const DDL_COMMAND_NAMES: Record<string, string> = {
+  CreateStmt: 'CREATE TABLE',
+  CreateTableAsStmt: 'CREATE TABLE AS',
+  IndexStmt: 'CREATE INDEX',
+  CreateSeqStmt: 'CREATE SEQUENCE',
+  AlterSeqStmt: 'ALTER SEQUENCE',
+  CreateSchemaStmt: 'CREATE SCHEMA',
+  AlterTableStmt: 'ALTER TABLE',
+  DropStmt: 'DROP',
+  TruncateStmt: 'TRUNCATE TABLE',
+  RenameStmt: 'ALTER',
+  ViewStmt: 'CREATE VIEW',
+  CreatedbStmt: 'CREATE DATABASE',
+  DropdbStmt: 'DROP DATABASE',
+};
+
+/** The command name of a statement that writes (null for read-only statements). */
+function writeCommandName(ast: Node): string | null {
+  const tag = nodeTag(ast);
+  if (tag === 'InsertStmt') return 'INSERT';
+  if (tag === 'UpdateStmt') return 'UPDATE';
+  if (tag === 'DeleteStmt') return 'DELETE';
+  if (tag === 'CopyStmt') return (ast as { CopyStmt: { is_from?: boolean } }).CopyStmt.is_from === true ? 'COPY FROM' : null;
+  if (tag === 'SelectStmt') {
+    const sel = (ast as { SelectStmt: { lockingClause?: Node[]; withClause?: { ctes?: Node[] } } }).SelectStmt;
+    for (const c of sel.withClause?.ctes ?? []) {
+      const q = (c as { CommonTableExpr?: { ctequery?: Node } }).CommonTableExpr?.ctequery;
+      const inner = q === undefined ? null : writeCommandName(q);
+      if (inner !== null) return inner; // a data-modifying CTE
+    }
+    return sel.lockingClause !== undefined && sel.lockingClause.length > 0 ? 'SELECT FOR UPDATE' : null;
+  }
+  return DDL_COMMAND_NAMES[tag] ?? null;
 }
 
 /** Statements a failed transaction still accepts. */

@@ -28,6 +28,12 @@ export function utilityFields(s: SqlSession, ast: Node): FieldDescription[] | nu
     return [textField(s.settings.displayName(name))];
   }
   if (tag === 'ExplainStmt') return [textField('QUERY PLAN')];
+  if (tag === 'ExecuteStmt') {
+    // EXECUTE returns what the SQL-prepared statement returns (Describe needs it up front).
+    const p = s.sqlPrepared.get((ast as { ExecuteStmt: ExecuteStmt }).ExecuteStmt.name ?? '');
+    if (p?.cols != null) return fieldsOf(p.cols, resultFormats([], p.cols.length));
+    return p?.utilityFields == null ? null : [...p.utilityFields];
+  }
   return null;
 }
 
@@ -149,6 +155,8 @@ async function runTransaction(s: SqlSession, t: TransactionStmt, sink: ResultSin
       }
       const iso = optionValue(t.options, 'transaction_isolation');
       if (iso !== null) s.settings.set('transaction_isolation', iso, true, true);
+      const ro = optionValue(t.options, 'transaction_read_only');
+      if (ro !== null) s.settings.set('transaction_read_only', ro === '0' ? 'off' : 'on', true, true);
       sink.commandComplete(label);
       return;
     }

@@ -9,8 +9,10 @@ import type { ArrayDatum, CastContext, Datum, Interval, JsonValue, NumericDatum,
 import { TIMESTAMP_INFINITY } from './type.js';
 import { typeName, typmodPrecision, typmodScale } from './registry.js';
 import { formatText, parseText, UTC_ENV } from './text-io.js';
-import { setScale, parseNumeric } from './numeric.js';
-import { formatJsonb, parseJson } from './json.js';
+import { formatNumeric, setScale, parseNumeric } from './numeric.js';
+import { formatFloatG } from './float.js';
+import { formatJsonb, jsonKind, JsonNumber } from './json.js';
+import { parseJson } from './json-parse.js';
 import { MICROS_PER_DAY, fromLocalMicros, splitMicros, toLocalMicros } from './datetime.js';
 import { tzOffsetSecs } from './timezone.js';
 
@@ -60,6 +62,7 @@ function contextCode(from: SqlType, to: SqlType): Ctx | null {
   if (from.oid === to.oid && from.kind !== 'array') return 'i';
   if (from.kind === 'unknown' || to.kind === 'any') return 'i';
   if (from.kind === 'array' && to.kind === 'array') return contextCode(from.elem!, to.elem!);
+  if (isVectorToArray(from, to)) return 'i'; // pg_cast: binary-coercible, implicit
   const c = CASTS.get(from.kind + '>' + to.kind);
   if (c !== undefined) return c;
   if (from.kind === 'record' || from.kind === 'void' || to.kind === 'void' || to.kind === 'record' || to.kind === 'unknown') return null;
@@ -128,7 +131,21 @@ function numericFromFloat(v: number, digits: number): NumericDatum {
   if (Number.isNaN(v)) return new Decimal(NaN);
   if (!Number.isFinite(v)) return new Decimal(v);
   // PostgreSQL prints with %.15g (float8) / %.6g (float4), then reads that text back.
-  return parseNumeric(new Decimal(v.toPrecision(digits)).toFixed());
+  return parseNumeric(formatFloatG(v, digits));
+}
+
+/**
+ * numeric → float8/float4: PostgreSQL goes through numeric_out and float8in/float4in, so an
+ * overflow or underflow names the numeric's text: "1e39" → `"1000…0" is out of range for type real`.
+ */
+function floatFromNumeric(d: Decimal, float4: boolean): number {
+  const v = Number(d.toString());
+  const r = float4 ? Math.fround(v) : v;
+  const lost = d.isFinite() && (!Number.isFinite(r) || (r === 0 && !d.isZero()));
+  if (lost) {
+    throw sqlError('22003', `"${formatNumeric(d)}" is out of range for type ${float4 ? 'real' : 'double precision'}`);
+  }
+  return r;
 }
 
 function toFloat4(v: number): number {
@@ -170,10 +187,10 @@ function castNumber(d: Datum, from: TypeKind, to: TypeKind): Datum {
       if (from === 'numeric') return numericToInt(to, d);
       return BigInt(d as number);
     case 'float8':
-      if (from === 'numeric') return Number((d as Decimal).toString());
+      if (from === 'numeric') return floatFromNumeric(d as Decimal, false);
       return Number(d as number | bigint);
     case 'float4':
-      if (from === 'numeric') return toFloat4(Number((d as Decimal).toString()));
+      if (from === 'numeric') return floatFromNumeric(d as Decimal, true);
       return toFloat4(Number(d as number | bigint));
     case 'numeric':
       if (from === 'float8') return numericFromFloat(d as number, 15);
@@ -219,26 +236,38 @@ function castDateTime(d: Datum, from: TypeKind, to: TypeKind, env: TypeEnv): Dat
   }
 }
 
+/** jsonb → bool/numeric/int/float: only from a JSON boolean or number (22023 otherwise). */
 function castFromJsonb(d: JsonValue, to: SqlType): Datum {
   const label = to.kind === 'bool' ? 'boolean' : typeName(to);
-  const kindName = d === null ? 'null' : Array.isArray(d) ? 'array' : typeof d === 'object' ? 'object' : typeof d === 'string' ? 'string' : typeof d === 'boolean' ? 'boolean' : 'numeric';
+  const kind = jsonKind(d);
+  const kindName = kind === 'number' ? 'numeric' : kind;
   if (to.kind === 'bool') {
     if (typeof d !== 'boolean') throw sqlError('22023', `cannot cast jsonb ${kindName} to type ${label}`);
     return d;
   }
-  if (typeof d !== 'number') throw sqlError('22023', `cannot cast jsonb ${kindName} to type ${label}`);
-  const n = parseNumeric(String(d).includes('e') ? new Decimal(d).toFixed() : String(d));
-  return castDatum(n, { kind: 'numeric', oid: 1700, typmod: -1 }, to, 'explicit');
+  if (!(d instanceof JsonNumber)) throw sqlError('22023', `cannot cast jsonb ${kindName} to type ${label}`);
+  return castDatum(d.decimal(), NUMERIC, to, 'explicit');
 }
+
+const NUMERIC: SqlType = { kind: 'numeric', oid: 1700, typmod: -1 };
 
 function castArray(d: ArrayDatum, from: SqlType, to: SqlType, ctx: CastContext, env: TypeEnv): ArrayDatum {
   const fe = from.elem!, te = to.elem!;
   return { dims: d.dims, lowerBounds: d.lowerBounds, elements: d.elements.map((e) => castDatum(e, fe, te, ctx, env)) };
 }
 
+/** int2vector → int2[] and oidvector → oid[]: PostgreSQL keeps the vector's lower bound 0. */
+function isVectorToArray(from: SqlType, to: SqlType): boolean {
+  return to.kind === 'array' && ((from.kind === 'int2vector' && to.elem!.kind === 'int2') || (from.kind === 'oidvector' && to.elem!.kind === 'oid'));
+}
+
 function convert(d: Datum, from: SqlType, to: SqlType, ctx: CastContext, env: TypeEnv): Datum {
   const fk = from.kind, tk = to.kind;
   if (fk === tk && fk !== 'array') return d;
+  if (isVectorToArray(from, to)) {
+    const v = d as number[];
+    return v.length === 0 ? { dims: [], lowerBounds: [], elements: [] } : { dims: [v.length], lowerBounds: [0], elements: [...v] };
+  }
   if (fk === 'array' && tk === 'array') return castArray(d as ArrayDatum, from, to, ctx, env);
   if (fk === 'unknown') return parseText(to, d as string, env);
   const fromString = STRING_KINDS.has(fk) || fk === 'char';

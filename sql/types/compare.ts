@@ -4,7 +4,7 @@
 // Called by sort, merge, index and aggregation operators in sql/exec.
 
 import { Decimal } from 'decimal.js';
-import { formatJsonb, jsonbCompare } from './json.js';
+import { jsonbCompare, jsonbKey } from './json.js';
 import { intervalCompareKey } from './interval.js';
 import type { ArrayDatum, Datum, Interval, JsonValue, SqlType, TimeTz } from './type.js';
 
@@ -132,7 +132,7 @@ export function datumKey(t: SqlType, d: Datum): string | number | bigint | boole
       const v = d as TimeTz;
       return 'tz' + v.micros + '/' + v.offsetSecs;
     }
-    case 'jsonb': return 'j' + formatJsonb(d as JsonValue);
+    case 'jsonb': return 'j' + jsonbKey(d as JsonValue);
     case 'array': {
       const a = d as ArrayDatum;
       const parts = a.elements.map((e) => {

@@ -32,7 +32,7 @@ export {
   formatNumeric,
   parseNumeric,
 } from './numeric.js';
-export { formatFloat8, formatFloat4 } from './float.js';
+export { formatFloat8, formatFloat4, formatFloatG } from './float.js';
 export {
   tzOffsetSecs,
   localToUtcMicros,
@@ -63,8 +63,13 @@ export {
   MICROS_PER_SECOND,
 } from './datetime.js';
 export { formatArray, parseArray, quoteArrayElement } from './array.js';
-export { formatJson, jsonbContains, jsonbEqual, sortedKeys, compareKeys, jsonNumberText } from './json.js';
+export {
+  formatJson, jsonbContains, jsonbEqual, jsonbKey, sortedKeys, compareKeys, JsonNumber, JsonNull, JSON_NULL, jsonKind,
+  isJsonObject, setJsonKey, quoteJsonString,
+} from './json.js';
+export type { JsonKind } from './json.js';
 export { setScale, divToScale, divTrunc, withPrecision, exactDigits } from './numeric.js';
 export { truncateUtf8 } from './text-io.js';
 export { parseInterval, formatInterval, intervalCompareKey } from './interval.js';
-export { parseJson, formatJsonb, formatJsonbPretty, jsonbCompare } from './json.js';
+export { formatJsonb, formatJsonbPretty, jsonbCompare } from './json.js';
+export { parseJson, jsonDepthMax } from './json-parse.js';

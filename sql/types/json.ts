@@ -1,44 +1,82 @@
-// json and jsonb values: input (JSON.parse with PostgreSQL's error messages), jsonb output
-// with PostgreSQL's spacing and key order (shorter keys first, then bytewise), jsonb_pretty,
-// and the jsonb btree order. jsonb numbers are JS numbers here (PostgreSQL keeps numeric:
-// "2.50" prints as 2.5 in Shoal). Called by text-io, casts and the json builtins.
+// json and jsonb values: the jsonb datum shape (JsonNumber keeps PostgreSQL's numeric text,
+// JSON_NULL is a JSON null distinct from SQL NULL), input with PostgreSQL's messages
+// (json-parse.ts, which owns parseJson), jsonb output with its spacing and key order (shorter keys first, then
+// bytewise), jsonb_pretty, the jsonb btree order, equality and containment.
+// Called by text/binary I/O, casts, compare, the json builtins and rowenc.
 
 import { Decimal } from 'decimal.js';
-import { sqlError } from '../errors.js';
-import type { JsonValue } from './type.js';
+import type { JsonObject, JsonValue, NumericDatum } from './type.js';
+import { formatNumeric, parseNumeric } from './numeric.js';
 
-function jsonSyntax(text: string): Error {
-  let detail: string;
-  const trimmed = text.trim();
-  if (trimmed.length === 0) detail = 'The input string ended unexpectedly.';
-  else {
-    try {
-      JSON.parse(trimmed);
-      detail = 'Token is invalid.';
-    } catch (e) {
-      const msg = (e as Error).message;
-      if (/end of (JSON )?input|Unterminated/i.test(msg)) detail = 'The input string ended unexpectedly.';
-      else {
-        const tok = /^[^\s,:{}[\]"]+/.exec(trimmed);
-        detail = `Token "${tok?.[0] ?? trimmed[0]}" is invalid.`;
-      }
-    }
+/**
+ * A JSON number inside a jsonb value. PostgreSQL stores numeric, so `1.50` keeps its scale,
+ * `1e3` reads as `1000`, `-0.0` as `0.0` and integers beyond 2^53 stay exact; `text` is that
+ * canonical numeric output. The Decimal is made on demand (comparisons, casts).
+ */
+export class JsonNumber {
+  readonly text: string;
+  #dec: NumericDatum | undefined;
+
+  constructor(canonicalText: string) {
+    this.text = canonicalText;
   }
-  return sqlError('22P02', 'invalid input syntax for type json', { detail });
+
+  /** From numeric input text (a JSON number token, float output such as "1e+300", ...). */
+  static parse(token: string): JsonNumber {
+    if (SIMPLE_NUMBER.test(token)) return new JsonNumber(NEGATIVE_ZERO.test(token) ? token.slice(1) : token);
+    return JsonNumber.fromNumeric(parseNumeric(token));
+  }
+
+  /** From a finite numeric datum (its display scale kept). */
+  static fromNumeric(d: NumericDatum): JsonNumber {
+    const n = new JsonNumber(formatNumeric(d));
+    n.#dec = d;
+    return n;
+  }
+
+  /** From an integer value (int2/int4/int8/oid). */
+  static fromInteger(v: number | bigint): JsonNumber {
+    return new JsonNumber(String(v));
+  }
+
+  /** The value as numeric, with the display scale of `text`. */
+  decimal(): NumericDatum {
+    if (this.#dec === undefined) this.#dec = parseNumeric(this.text);
+    return this.#dec;
+  }
+
+  toNumber(): number {
+    return Number(this.text);
+  }
 }
 
-/** Parses JSON text; for jsonb also rejects \u0000 as PostgreSQL does. */
-export function parseJson(text: string, jsonb: boolean): JsonValue {
-  let v: JsonValue;
-  try {
-    v = JSON.parse(text) as JsonValue;
-  } catch {
-    throw jsonSyntax(text);
-  }
-  if (jsonb && text.includes('\\u0000')) {
-    throw sqlError('22P05', 'unsupported Unicode escape sequence', { detail: '\\u0000 cannot be converted to text.' });
-  }
-  return v;
+/** Plain integers and decimals without exponent print as written (JSON forbids leading zeros). */
+const SIMPLE_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+const NEGATIVE_ZERO = /^-0(?:\.0+)?$/;
+
+/** The JSON null of a jsonb value (SQL NULL is JS null; this one is a value). */
+export class JsonNull {
+  /** Distinguishes it from `{}` for code that serializes datums structurally. */
+  readonly jsonNull = true;
+  static readonly instance = new JsonNull();
+  private constructor() {}
+}
+
+export const JSON_NULL: JsonNull = JsonNull.instance;
+
+export type JsonKind = 'null' | 'string' | 'number' | 'boolean' | 'array' | 'object';
+
+/** jsonb_typeof's names. */
+export function jsonKind(v: JsonValue): JsonKind {
+  if (typeof v === 'string') return 'string';
+  if (typeof v === 'boolean') return 'boolean';
+  if (v instanceof JsonNumber) return 'number';
+  if (v === JSON_NULL) return 'null';
+  return Array.isArray(v) ? 'array' : 'object';
+}
+
+export function isJsonObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof JsonNumber) && !(v instanceof JsonNull);
 }
 
 /** jsonb key order: shorter first, then by UTF-8 bytes (code units suffice for BMP text). */
@@ -47,22 +85,32 @@ export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function sortedKeys(o: { [key: string]: JsonValue }): string[] {
+export function sortedKeys(o: JsonObject): string[] {
   return Object.keys(o).sort(compareKeys);
 }
 
-/** A JSON number as PostgreSQL's numeric output prints it (no exponent). */
-export function jsonNumberText(n: number): string {
-  const s = String(n);
-  if (s.indexOf('e') < 0) return s;
-  return new Decimal(n).toFixed();
+/** An object with `key` set, safe for "__proto__" (JSON keys are data, never prototypes). */
+export function setJsonKey(o: JsonObject, key: string, v: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[key] = v;
+}
+
+/** JSON string literal as PostgreSQL's escape_json writes it. */
+export function quoteJsonString(s: string): string {
+  return JSON.stringify(s);
+}
+
+function scalarText(v: JsonValue): string | undefined {
+  if (typeof v === 'string') return quoteJsonString(v);
+  if (v instanceof JsonNumber) return v.text;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v === JSON_NULL) return 'null';
+  return undefined;
 }
 
 function writeJsonb(v: JsonValue, out: string[]): void {
-  if (v === null) out.push('null');
-  else if (typeof v === 'string') out.push(JSON.stringify(v));
-  else if (typeof v === 'number') out.push(jsonNumberText(v));
-  else if (typeof v === 'boolean') out.push(v ? 'true' : 'false');
+  const s = scalarText(v);
+  if (s !== undefined) out.push(s);
   else if (Array.isArray(v)) {
     out.push('[');
     for (let i = 0; i < v.length; i++) {
@@ -71,12 +119,13 @@ function writeJsonb(v: JsonValue, out: string[]): void {
     }
     out.push(']');
   } else {
+    const o = v as JsonObject;
     out.push('{');
-    const keys = sortedKeys(v);
+    const keys = sortedKeys(o);
     for (let i = 0; i < keys.length; i++) {
       if (i > 0) out.push(', ');
-      out.push(JSON.stringify(keys[i]), ': ');
-      writeJsonb(v[keys[i]!]!, out);
+      out.push(quoteJsonString(keys[i]!), ': ');
+      writeJsonb(o[keys[i]!]!, out);
     }
     out.push('}');
   }
@@ -84,8 +133,8 @@ function writeJsonb(v: JsonValue, out: string[]): void {
 
 /** jsonb_out: `{"a": 1, "b": [1, 2]}`. */
 export function formatJsonb(v: JsonValue): string {
-  if (typeof v === 'number') return jsonNumberText(v);
-  if (typeof v === 'string') return JSON.stringify(v);
+  const s = scalarText(v);
+  if (s !== undefined) return s;
   const out: string[] = [];
   writeJsonb(v, out);
   return out.join('');
@@ -93,18 +142,25 @@ export function formatJsonb(v: JsonValue): string {
 
 /** json (not jsonb) output of a value built by Shoal: `{"a" : 1, "b" : [1,2]}` as to_json does. */
 export function formatJson(v: JsonValue): string {
-  if (v === null || typeof v !== 'object') return formatJsonb(v);
+  const s = scalarText(v);
+  if (s !== undefined) return s;
   if (Array.isArray(v)) return '[' + v.map(formatJson).join(',') + ']';
-  return '{' + Object.keys(v).map((k) => JSON.stringify(k) + ':' + formatJson(v[k]!)).join(',') + '}';
+  const o = v as JsonObject;
+  return '{' + Object.keys(o).map((k) => quoteJsonString(k) + ':' + formatJson(o[k]!)).join(',') + '}';
 }
 
 function writePretty(v: JsonValue, indent: string, out: string[]): void {
-  if (v === null || typeof v !== 'object') {
-    out.push(formatJsonb(v));
+  const s = scalarText(v);
+  if (s !== undefined) {
+    out.push(s);
     return;
   }
   const inner = indent + '    ';
   if (Array.isArray(v)) {
+    if (v.length === 0) {
+      out.push('[\n', indent, ']');
+      return;
+    }
     out.push('[\n');
     v.forEach((e, i) => {
       out.push(inner);
@@ -114,11 +170,16 @@ function writePretty(v: JsonValue, indent: string, out: string[]): void {
     out.push(indent, ']');
     return;
   }
-  const keys = sortedKeys(v);
+  const o = v as JsonObject;
+  const keys = sortedKeys(o);
+  if (keys.length === 0) {
+    out.push('{\n', indent, '}');
+    return;
+  }
   out.push('{\n');
   keys.forEach((k, i) => {
-    out.push(inner, JSON.stringify(k), ': ');
-    writePretty(v[k]!, inner, out);
+    out.push(inner, quoteJsonString(k), ': ');
+    writePretty(o[k]!, inner, out);
     out.push(i < keys.length - 1 ? ',\n' : '\n');
   });
   out.push(indent, '}');
@@ -131,24 +192,30 @@ export function formatJsonbPretty(v: JsonValue): string {
   return out.join('');
 }
 
+/** btree rank of a kind: null < string < number < boolean < array < object. */
 function rank(v: JsonValue): number {
-  if (v === null) return 0;
-  switch (typeof v) {
+  switch (jsonKind(v)) {
+    case 'null': return 0;
     case 'string': return 1;
     case 'number': return 2;
     case 'boolean': return 3;
-    default: return Array.isArray(v) ? 4 : 5;
+    case 'array': return 4;
+    case 'object': return 5;
   }
 }
 
-/** jsonb btree order: null < string < number < boolean < array < object; containers by size first. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** jsonb btree order: by kind, numbers by value, containers by size first, then element-wise. */
 export function jsonbCompare(a: JsonValue, b: JsonValue): number {
   const ra = rank(a), rb = rank(b);
   if (ra !== rb) return ra - rb;
   switch (ra) {
     case 0: return 0;
-    case 1: return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
-    case 2: return (a as number) - (b as number);
+    case 1: return compareStrings(a as string, b as string);
+    case 2: return (a as JsonNumber).text === (b as JsonNumber).text ? 0 : (a as JsonNumber).decimal().cmp((b as JsonNumber).decimal());
     case 3: return Number(a) - Number(b);
     case 4: {
       const x = a as JsonValue[], y = b as JsonValue[];
@@ -160,7 +227,7 @@ export function jsonbCompare(a: JsonValue, b: JsonValue): number {
       return 0;
     }
     default: {
-      const x = a as { [k: string]: JsonValue }, y = b as { [k: string]: JsonValue };
+      const x = a as JsonObject, y = b as JsonObject;
       const kx = sortedKeys(x), ky = sortedKeys(y);
       if (kx.length !== ky.length) return kx.length - ky.length;
       for (let i = 0; i < kx.length; i++) {
@@ -172,20 +239,47 @@ export function jsonbCompare(a: JsonValue, b: JsonValue): number {
   }
 }
 
-/** jsonb equality (deep, key order insensitive). */
+/** jsonb equality (deep, key order insensitive, 1.50 = 1.5). */
 export function jsonbEqual(a: JsonValue, b: JsonValue): boolean {
   return jsonbCompare(a, b) === 0;
+}
+
+function writeKey(v: JsonValue, out: string[]): void {
+  if (v instanceof JsonNumber) out.push(v.decimal().isZero() ? '0' : new Decimal(v.decimal()).toString());
+  else if (Array.isArray(v)) {
+    out.push('[');
+    for (const e of v) {
+      writeKey(e, out);
+      out.push(',');
+    }
+    out.push(']');
+  } else if (isJsonObject(v)) {
+    out.push('{');
+    for (const k of sortedKeys(v)) {
+      out.push(quoteJsonString(k), ':');
+      writeKey(v[k]!, out);
+      out.push(',');
+    }
+    out.push('}');
+  } else out.push(scalarText(v)!);
+}
+
+/** A string equal for equal jsonb values (numbers by value), for hashing (GROUP BY, DISTINCT). */
+export function jsonbKey(v: JsonValue): string {
+  const out: string[] = [];
+  writeKey(v, out);
+  return out.join('');
 }
 
 /** jsonb @>: does `a` contain `b`? */
 export function jsonbContains(a: JsonValue, b: JsonValue): boolean {
   if (Array.isArray(a)) {
     if (Array.isArray(b)) return b.every((be) => a.some((ae) => jsonbContains(ae, be)));
-    if (b !== null && typeof b === 'object') return false;
+    if (isJsonObject(b)) return false;
     return a.some((ae) => !Array.isArray(ae) && jsonbContains(ae, b)); // scalar in array
   }
-  if (a !== null && typeof a === 'object') {
-    if (b === null || typeof b !== 'object' || Array.isArray(b)) return false;
+  if (isJsonObject(a)) {
+    if (!isJsonObject(b)) return false;
     return Object.keys(b).every((k) => Object.prototype.hasOwnProperty.call(a, k) && jsonbContains(a[k]!, b[k]!));
   }
   return rank(a) === rank(b) && jsonbCompare(a, b) === 0;

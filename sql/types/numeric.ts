@@ -24,6 +24,10 @@ Decimal.set({
 });
 
 export const NUMERIC_MAX_DISPLAY_SCALE = 1000;
+/** Storage limits of PostgreSQL's numeric: 32768 base-10000 digits before the point, dscale 0x3FFF. */
+export const NUMERIC_INTEGER_DIGITS_MAX = 131072;
+export const NUMERIC_DSCALE_MAX = 16383;
+const NUMERIC_EXPONENT_MAX = 1073741823; // INT_MAX / 2: numeric_in's own bound on the exponent
 export const NUMERIC_MIN_SIG_DIGITS = 16;
 
 const NUMERIC_RE = /^\s*([+-]?)(\d+\.?\d*|\.\d+)(?:[eE]([+-]?\d+))?\s*$/;
@@ -37,9 +41,12 @@ export function parseNumeric(text: string): NumericDatum {
   const dot = body.indexOf('.');
   const frac = dot < 0 ? 0 : body.length - dot - 1;
   const exp = m[3] === undefined ? 0 : Number(m[3]);
-  if (Math.abs(exp) > 1000) throw outOfRange();
+  if (!(Math.abs(exp) < NUMERIC_EXPONENT_MAX)) throw outOfRange();
+  const dscale = Math.max(0, frac - exp);
+  if (dscale > NUMERIC_DSCALE_MAX) throw outOfRange();
   const d = new Decimal(m[1] === '-' ? '-' + body + (m[3] ? 'e' + m[3] : '') : body + (m[3] ? 'e' + m[3] : '')) as NumericDatum;
-  d.dscale = Math.max(0, frac - exp);
+  if (!d.isZero() && d.e >= NUMERIC_INTEGER_DIGITS_MAX) throw outOfRange();
+  d.dscale = dscale;
   return d.isZero() && d.isNegative() ? setScale(new Decimal(0), d.dscale) : d;
 }
 

@@ -13,7 +13,8 @@ import {
   parseDate, parseTime, parseTimeTz, parseTimestamp, parseTimestamptz,
 } from './datetime.js';
 import { formatInterval, parseInterval } from './interval.js';
-import { formatJsonb, parseJson } from './json.js';
+import { formatJsonb } from './json.js';
+import { parseJson } from './json-parse.js';
 import { formatArray, parseArray } from './array.js';
 import { typeFromName, typeName, typeFromOid } from './registry.js';
 
@@ -132,12 +133,34 @@ function formatBytea(b: Buffer): string {
   return '\\x' + b.toString('hex');
 }
 
-const UUID_RE = /^\{?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})\}?$/i;
-
+/**
+ * uuid_in: 32 hex digits, optionally in braces, with an optional hyphen after any group of
+ * four digits (so "a0eebc999c0b4ef8..." and "{a0eebc99-9c0b4ef8-...}" are accepted); no
+ * surrounding whitespace. Output is always the canonical 8-4-4-4-12 lowercase form.
+ */
 function parseUuid(text: string): string {
-  const m = UUID_RE.exec(text.trim());
-  if (m === null || (text.trim().startsWith('{') !== text.trim().endsWith('}'))) throw badSyntax('uuid', text);
-  return `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase();
+  let i = 0;
+  const braces = text.charCodeAt(0) === 0x7b; // '{'
+  if (braces) i++;
+  let hex = '';
+  for (let pair = 0; pair < 16; pair++) {
+    const h = text.slice(i, i + 2);
+    if (h.length !== 2 || !isHex(h.charCodeAt(0)) || !isHex(h.charCodeAt(1))) throw badSyntax('uuid', text);
+    hex += h;
+    i += 2;
+    if (text[i] === '-' && pair % 2 === 1 && pair < 15) i++;
+  }
+  if (braces) {
+    if (text[i] !== '}') throw badSyntax('uuid', text);
+    i++;
+  }
+  if (i !== text.length) throw badSyntax('uuid', text);
+  hex = hex.toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
 function parseOid(text: string): number {
@@ -196,13 +219,20 @@ function parseReg(t: SqlType, text: string, env: TypeEnv): number {
   }
 }
 
+/** regtypeout (format_type_be): like format_type, except bpchar without a typmod is "character". */
+function regtypeName(t: SqlType): string {
+  if (t.kind === 'bpchar') return 'character';
+  if (t.kind === 'array' && t.elem!.kind === 'bpchar') return 'character[]';
+  return typeName(t);
+}
+
 function formatReg(t: SqlType, oid: number, env: TypeEnv): string {
   if (oid === 0) return t.kind === 'regtype' || t.kind === 'regclass' || t.kind === 'regnamespace' || t.kind === 'regproc' ? '-' : '0';
   const reg = env.reg;
   switch (t.kind) {
     case 'regtype': {
       const bt = typeFromOid(oid);
-      return bt !== undefined ? typeName(bt) : reg?.regtypeOut?.(oid) ?? String(oid);
+      return bt !== undefined ? regtypeName(bt) : reg?.regtypeOut?.(oid) ?? String(oid);
     }
     case 'regclass': return reg?.regclassOut?.(oid) ?? String(oid);
     case 'regnamespace': return reg?.regnamespaceOut?.(oid) ?? String(oid);
@@ -269,8 +299,8 @@ export function formatText(t: SqlType, d: Datum, env: TypeEnv = UTC_ENV): string
     case 'int8': return (d as bigint).toString();
     case 'text': case 'varchar': case 'bpchar': case 'name': case 'char': case 'unknown': case 'json': return d as string;
     case 'numeric': return formatNumeric(d as NumericDatum, t.typmod);
-    case 'float8': return formatFloat8(d as number);
-    case 'float4': return formatFloat4(d as number);
+    case 'float8': return formatFloat8(d as number, env.extraFloatDigits);
+    case 'float4': return formatFloat4(d as number, env.extraFloatDigits);
     case 'bool': return d ? 't' : 'f';
     case 'bytea': return formatBytea(d as Buffer);
     case 'uuid': return d as string;

@@ -3,6 +3,7 @@
 // Other modules of sql/types (io, compare, cast, ...) dispatch on `kind` exhaustively.
 
 import type { Decimal } from 'decimal.js';
+import type { JsonNull, JsonNumber } from './json.js';
 
 export type TypeKind =
   | 'bool'
@@ -76,7 +77,9 @@ export interface Interval {
  *   interval                           Interval
  *   uuid                               string, canonical lowercase with dashes
  *   json                               string (the text as given)
- *   jsonb                              JsonValue (parsed; objects with sorted keys)
+ *   jsonb                              JsonValue: plain JS objects, arrays, strings and booleans;
+ *                                      numbers are JsonNumber (numeric text kept: 1.50, 2^64);
+ *                                      JSON null is JSON_NULL (a value: SQL NULL stays null)
  *   int2vector, oidvector              number[]
  *   array                              ArrayDatum
  *   record                             Datum[]
@@ -101,7 +104,12 @@ export interface TimeTz {
   readonly offsetSecs: number;
 }
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue = JsonNull | boolean | JsonNumber | string | JsonValue[] | JsonObject;
+
+/** A jsonb object: own enumerable keys (output sorts them: shorter first, then bytewise). */
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
 
 /** A (possibly multi-dimensional) array; elements flattened in row-major order. */
 export interface ArrayDatum {
@@ -195,6 +203,11 @@ export interface TypeEnv {
   readonly timeZone: string;
   /** Catalog-backed reg* input and output; absent means numeric OIDs only. */
   readonly reg?: RegResolver;
+  /**
+   * The session's extra_float_digits (-15..3; absent means the default 1). At 1..3 floats print
+   * their shortest round-trip digits; at <= 0 with 15 (float8) / 6 (float4) + this many digits.
+   */
+  readonly extraFloatDigits?: number;
   /** Transaction start time (µs since epoch, UTC) for the literals 'now', 'today', ...; absent rejects them. */
   nowMicros?(): bigint;
 }

@@ -66,6 +66,10 @@ function classRow(oid: number, name: string, nsp: number, owner: string, kind: s
 
 function classRows(snap: CatalogSnapshot): RowObject[] {
   const out: RowObject[] = [];
+  // PostgreSQL implements foreign keys with internal triggers on both tables; psql shows the
+  // "Foreign-key constraints" and "Referenced by" sections only when relhastriggers is set.
+  const referenced = new Set<number>();
+  for (const t of snap.tables) for (const fk of t.foreignKeys) referenced.add(fk.referencedTableId);
   for (const t of snap.tables) {
     const nsp = snap.namespaceOidOf(t.schemaId);
     const cols = visibleColumns(t);
@@ -74,6 +78,7 @@ function classRows(snap: CatalogSnapshot): RowObject[] {
       ...classRow(descriptorOid(t.id), t.name, nsp, t.owner, 'r', FixedOid.heapAm, cols.length === 0 ? 0 : Math.max(...cols.map((c) => c.id))),
       relhasindex: indexes.length > 0,
       relchecks: t.checks.length,
+      relhastriggers: t.foreignKeys.length > 0 || referenced.has(t.id),
       reloptions: relOptions(t),
     });
     for (const ix of indexes) {
@@ -114,7 +119,11 @@ function attributeRows(snap: CatalogSnapshot): RowObject[] {
   const out: RowObject[] = [];
   for (const t of snap.tables) {
     const relid = descriptorOid(t.id);
-    for (const c of visibleColumns(t)) out.push(attrRow(relid, c.name, c.id, c.type, !c.nullable, c.defaultExpr !== null));
+    for (const c of visibleColumns(t)) {
+      // An identity column's sequence default is implicit in PostgreSQL: attidentity, no pg_attrdef row.
+      const row = attrRow(relid, c.name, c.id, c.type, !c.nullable, c.defaultExpr !== null && c.identity === undefined);
+      out.push(c.identity === undefined ? row : { ...row, attidentity: c.identity === 'always' ? 'a' : 'd' });
+    }
     for (const ix of snap.indexesOf(t)) {
       ix.columnIds.forEach((id, i) => {
         const c = t.columns.find((x) => x.id === id);
@@ -210,7 +219,7 @@ const pgConstraint = defineTable(PG, 'pg_constraint', 2606, CONSTRAINT_SPEC, con
 const pgAttrdef = defineTable(PG, 'pg_attrdef', 2604, 'oid oid, adrelid oid, adnum int2, adbin pg_node_tree', (snap) =>
   snap.tables.flatMap((t) =>
     visibleColumns(t)
-      .filter((c) => c.defaultExpr !== null)
+      .filter((c) => c.defaultExpr !== null && c.identity === undefined)
       .map((c) => ({ oid: attrdefOid(t.id, c.id), adrelid: descriptorOid(t.id), adnum: c.id, adbin: c.defaultExpr })),
   ),
 );

@@ -5,16 +5,22 @@
 import type { Timestamp } from '../api/index.js';
 import type { Intent } from './record.js';
 
-/** The request met another transaction's intent and must wait for (or push) it. */
+/**
+ * The request met other transactions' intents and must wait for (or clean up) them. Scans
+ * collect several (up to INTENTS_PER_ERROR_MAX) so abandoned ones are cleaned in one pass.
+ */
 export class WriteIntentError extends Error {
-  constructor(
-    readonly key: Buffer,
-    readonly intent: Intent,
-  ) {
+  readonly key: Buffer;
+  readonly intent: Intent;
+  constructor(readonly intents: ReadonlyArray<{ readonly key: Buffer; readonly intent: Intent }>) {
     super('conflicting intent');
     this.name = 'WriteIntentError';
+    this.key = intents[0]!.key;
+    this.intent = intents[0]!.intent;
   }
 }
+
+export const INTENTS_PER_ERROR_MAX = 1000;
 
 /** A newer committed version exists: the write (or locking read) must move to `actualTs`. */
 export class WriteTooOldError extends Error {

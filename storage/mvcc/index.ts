@@ -15,3 +15,5 @@ export type { ReadOpts, ScanOpts, ScanResult, WriteOpts, ResolveOpts } from './m
 export { WriteIntentError, WriteTooOldError, ConditionFailedError } from './errors.js';
 export { encodeRecord, decodeRecord, HISTORY_PREFIX, TXN_ID_BYTES } from './record.js';
 export type { MvccRecord, Intent, Version, IntentHistoryEntry } from './record.js';
+export { txnRecordKey, encodeTxnRecord, decodeTxnRecord } from './txn-record.js';
+export type { CommittedTxnRecord } from './txn-record.js';

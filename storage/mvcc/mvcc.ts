@@ -13,7 +13,7 @@ import { assert } from '../base/assert.js';
 import type { EngineReader, WriteBatch } from '../engine/engine.js';
 import { tsLess, tsLessEq, tsMax, tsNext } from '../hlc/timestamp.js';
 import { keyNext } from '../keys/keys.js';
-import { ConditionFailedError, WriteIntentError, WriteTooOldError } from './errors.js';
+import { ConditionFailedError, INTENTS_PER_ERROR_MAX, WriteIntentError, WriteTooOldError } from './errors.js';
 import type { Intent, MvccRecord, Version } from './record.js';
 import {
   decodeHistoryValue,
@@ -80,7 +80,7 @@ function visible(r: EngineReader, key: Buffer, rec: MvccRecord, o: ReadOpts): Bu
       const own = ownIntentValue(intent, o.txn!);
       if (own.found) return own.value;
     } else if (o.failOnMoreRecent || tsLessEq(intent.writeTs, o.ts)) {
-      throw new WriteIntentError(key, intent);
+      throw new WriteIntentError([{ key, intent }]);
     }
   }
   if (!latest) return null;
@@ -109,10 +109,14 @@ export function mvccGet(r: EngineReader, key: Buffer, o: ReadOpts): Buffer | nul
 export function mvccScan(r: EngineReader, start: Buffer, end: Buffer, o: ScanOpts): ScanResult {
   const limit = o.limit && o.limit > 0 ? o.limit : Infinity;
   const rows: KeyValue[] = [];
+  // Conflicting intents are collected (not thrown one by one) so the replica can clean up
+  // many abandoned intents per pass.
+  const intents: Array<{ key: Buffer; intent: Intent }> = [];
   const it = r.iterator({ lower: start, upper: end, reverse: o.reverse === true, prefetch: Math.min(limit + 1, 1024) });
   try {
-    for (; it.valid(); it.next()) {
+    for (; it.valid() && intents.length < INTENTS_PER_ERROR_MAX; it.next()) {
       if (rows.length >= limit) {
+        if (intents.length > 0) break;
         const last = rows[rows.length - 1]!.key;
         return { rows, resumeKey: o.reverse ? last : keyNext(last) };
       }
@@ -121,7 +125,8 @@ export function mvccScan(r: EngineReader, start: Buffer, end: Buffer, o: ScanOpt
       try {
         value = visible(r, key, decodeRecord(it.value()), o);
       } catch (e) {
-        if (!(o.skipLocked && e instanceof WriteIntentError)) throw e;
+        if (!(e instanceof WriteIntentError)) throw e;
+        if (!o.skipLocked) intents.push(...e.intents);
         value = null;
       }
       if (value !== null) rows.push({ key, value });
@@ -129,6 +134,7 @@ export function mvccScan(r: EngineReader, start: Buffer, end: Buffer, o: ScanOpt
   } finally {
     it.close();
   }
+  if (intents.length > 0) throw new WriteIntentError(intents);
   return { rows, resumeKey: null };
 }
 
@@ -145,7 +151,7 @@ function putOnRecord(b: WriteBatch, key: Buffer, rec: MvccRecord | null, value: 
   const { txn } = o;
   const latest = rec?.latest ?? null;
   const old = rec?.intent ?? null;
-  if (old && !isOwn(old, txn)) throw new WriteIntentError(key, old);
+  if (old && !isOwn(old, txn)) throw new WriteIntentError([{ key, intent: old }]);
   if (latest && tsLessEq(txn.writeTs, latest.ts)) throw new WriteTooOldError(key, tsNext(latest.ts));
   let intent: Intent;
   if (old && old.epoch === txn.epoch) {

@@ -6,16 +6,17 @@
 // "evaluate" and "write" (proposer-evaluated KV), and nothing here needs to move.
 
 import { KvError } from '../api/index.js';
-import type { BatchError, BatchRequest, BatchResponse, Request, Response } from '../api/batch.js';
+import type { BatchError, BatchRequest, BatchResponse, Request, Response, Span } from '../api/batch.js';
 import type { RangeDescriptor } from '../api/range.js';
 import { rangeContainsKey } from '../api/range.js';
-import type { TxnMeta } from '../api/txn-meta.js';
+import type { SeqRange, TxnMeta } from '../api/txn-meta.js';
 import { assert } from '../base/assert.js';
 import type { Engine } from '../engine/engine.js';
 import { IndexedBatch } from '../engine/indexed.js';
 import { tsLess, tsNext } from '../hlc/timestamp.js';
 import type { Intent } from '../mvcc/index.js';
-import { ConditionFailedError, mvccResolveIntent, WriteIntentError, WriteTooOldError } from '../mvcc/index.js';
+import { ConditionFailedError, decodeRecord, decodeTxnRecord, mvccResolveIntent, txnRecordKey, WriteIntentError, WriteTooOldError } from '../mvcc/index.js';
+import type { CommittedTxnRecord, ResolveOpts } from '../mvcc/index.js';
 import type { LatchSpans } from './concurrency/latch.js';
 import { LatchManager } from './concurrency/latch.js';
 import type { WantStrength } from './concurrency/lock-table.js';
@@ -36,10 +37,20 @@ export interface ReplicaHost {
   writeUnsynced(batch: IndexedBatch): void;
   readonly txns: {
     touch(id: string, priority: number): void;
-    get(id: string): { status: 'pending' | 'committed' | 'aborted'; commitTs: Timestamp | null } | undefined;
-    finish(id: string, status: 'committed' | 'aborted', commitTs: Timestamp | null): void;
+    get(id: string): { status: 'pending' | 'committed' | 'aborted'; commitTs: Timestamp | null; epoch: number; ignoredSeqs: readonly SeqRange[] } | undefined;
+    finish(id: string, status: 'committed' | 'aborted', commitTs: Timestamp | null, epoch: number, ignoredSeqs: readonly SeqRange[]): void;
   };
+  /** Runs work outside the request's latches (intent resolution); the store awaits it on close. */
+  background(task: (stopping: () => boolean) => Promise<void>): Promise<void>;
+  /** Lets other work run between chunks of background work. */
+  yieldTurn(): Promise<void>;
 }
+
+/**
+ * Intents resolved per chunk of asynchronous resolution (one latch set, one write each).
+ * Small enough that a chunk (~3 ms) barely delays foreground requests between yields.
+ */
+const RESOLVE_CHUNK_KEYS = 128;
 
 /** Re-evaluations of one request (after waits or server-side refreshes) before giving up. */
 const REQUEST_ATTEMPTS_MAX = 10_000;
@@ -48,7 +59,7 @@ const SERVER_REFRESH_MAX = 5;
 
 type Outcome =
   | { kind: 'ok'; batch: IndexedBatch; effects: EvalEffects; responses: Response[]; txn: TxnMeta }
-  | { kind: 'intent'; key: Buffer; intent: Intent; want: WantStrength }
+  | { kind: 'intent'; key: Buffer; intent: Intent; want: WantStrength; all: ReadonlyArray<{ readonly key: Buffer; readonly intent: Intent }> }
   | { kind: 'lock'; key: Buffer; want: WantStrength }
   | { kind: 'error'; error: BatchError };
 
@@ -56,6 +67,8 @@ export class Replica {
   readonly latches = new LatchManager();
   readonly lockTable = new LockTable();
   readonly tsCache: TimestampCache;
+  /** Transactions whose intents are being resolved after their commit batch. */
+  private readonly resolving = new Map<string, Promise<void>>();
 
   constructor(
     public desc: RangeDescriptor,
@@ -77,7 +90,16 @@ export class Replica {
       try {
         const out = this.evaluate(ba, txnHex);
         if (out.kind === 'error') return { ok: false, error: out.error };
-        if (out.kind === 'ok') return await this.apply(ba, out, txnHex);
+        if (out.kind === 'ok') {
+          const resp = await this.apply(ba, out, txnHex);
+          this.latches.release(guard);
+          released = true;
+          // A large transaction's intents are resolved (in chunks, yielding) before its
+          // commit is acknowledged, so the work does not trail into later requests.
+          const pending = this.resolving.get(txnHex);
+          if (pending) await pending;
+          return resp;
+        }
         this.latches.release(guard);
         released = true;
         const err = await this.handleConflict(ba, out, txnHex);
@@ -148,7 +170,7 @@ export class Replica {
   }
 
   private conflictOutcome(e: unknown, req: Request, index: number): Outcome {
-    if (e instanceof WriteIntentError) return { kind: 'intent', key: e.key, intent: e.intent, want: wantOf(req) };
+    if (e instanceof WriteIntentError) return { kind: 'intent', key: e.key, intent: e.intent, want: wantOf(req), all: e.intents };
     if (e instanceof WriteTooOldError) return { kind: 'error', error: { kind: 'writeTooOld', actualTs: e.actualTs, key: e.key } };
     if (e instanceof ConditionFailedError) {
       return { kind: 'error', error: { kind: 'kv', code: 'ConditionFailed', message: 'unexpected value', actual: e.actual, index } };
@@ -178,8 +200,18 @@ export class Replica {
     for (const r of effects.reads) this.tsCache.add(r.span, r.ts, txnHex);
     for (const l of effects.locks) this.lockTable.acquire(l.key, txnHex, l.strength);
     if (effects.endTxn) {
-      this.host.txns.finish(txnHex, effects.endTxn.commit ? 'committed' : 'aborted', effects.endTxn.commit ? txn.writeTs : null);
+      const commit = effects.endTxn.commit;
+      this.host.txns.finish(txnHex, commit ? 'committed' : 'aborted', commit ? txn.writeTs : null, txn.epoch, txn.ignoredSeqs);
       this.lockTable.releaseTxn(txnHex);
+      const spans = effects.asyncResolve;
+      if (spans) {
+        const opts: ResolveOpts = { txnId: txn.id, status: commit ? 'committed' : 'aborted', commitTs: txn.writeTs, epoch: txn.epoch, ignoredSeqs: txn.ignoredSeqs };
+        const task = this.host.background((stopping) => this.resolveAsync(spans, opts, stopping));
+        this.resolving.set(
+          txnHex,
+          task.finally(() => this.resolving.delete(txnHex)).catch(() => undefined), // the store logs failures
+        );
+      }
     }
     assert(ba.requests.length === out.responses.length, 'replica: one response per request');
     return { ok: true, responses: out.responses, writeTs: txn.writeTs, readTs: txn.readTs };
@@ -189,12 +221,8 @@ export class Replica {
   private async handleConflict(ba: BatchRequest, out: Extract<Outcome, { kind: 'intent' | 'lock' }>, txnHex: string): Promise<BatchError | null> {
     const policy = ba.header.waitPolicy ?? 'block';
     if (out.kind === 'intent') {
+      if (await this.resolveOrphans(out.all)) return null;
       const holder = out.intent.txnId.toString('hex');
-      const rec = this.host.txns.get(holder);
-      if (!rec || rec.status !== 'pending') {
-        await this.resolveOrphan(out.key, out.intent, rec?.status === 'committed' ? rec.commitTs : null);
-        return null;
-      }
       this.lockTable.acquire(out.key, holder, 'intent');
     }
     if (policy === 'error') return kvError('LockNotAvailable', `could not obtain lock on row (key ${out.key.toString('hex')})`, -1);
@@ -207,24 +235,115 @@ export class Replica {
     return null;
   }
 
-  /** Resolves an intent whose transaction finished without resolving it (or died with a previous process). */
-  private async resolveOrphan(key: Buffer, intent: Intent, commitTs: Timestamp | null): Promise<void> {
-    const guard = this.latches.acquire({ reads: [], writes: [{ key, endKey: null }] });
+  /**
+   * Resolves the intents among `found` whose transactions are no longer pending: finished
+   * without resolving them yet (large commits resolve asynchronously) or died with a
+   * previous process. The outcome comes from the in-memory record, else the persisted txn
+   * record (COMMITTED), else aborted. Returns true if anything was resolved (retry then).
+   */
+  private async resolveOrphans(found: ReadonlyArray<{ readonly key: Buffer; readonly intent: Intent }>): Promise<boolean> {
+    const byTxn = new Map<string, { opts: ResolveOpts; keys: Buffer[] } | null>();
+    for (const { key, intent } of found) {
+      const holder = intent.txnId.toString('hex');
+      let entry = byTxn.get(holder);
+      if (entry === undefined) {
+        entry = this.orphanResolution(holder, intent);
+        byTxn.set(holder, entry);
+      }
+      entry?.keys.push(key);
+    }
+    let resolved = false;
+    for (const entry of byTxn.values()) {
+      if (!entry) continue;
+      // Unsynced even for commits: a committed transaction's leftover intents exist only
+      // while its persisted txn record does, and the record's (synced) deletion comes after
+      // every resolution in the write-ahead log.
+      await this.resolveKeys(entry.keys, entry.opts);
+      resolved = true;
+    }
+    return resolved;
+  }
+
+  /** How to resolve an intent of `holder`, or null when the holder is still pending. */
+  private orphanResolution(holder: string, intent: Intent): { opts: ResolveOpts; keys: Buffer[] } | null {
+    const rec = this.host.txns.get(holder);
+    if (rec?.status === 'pending') return null;
+    let committed: CommittedTxnRecord | null = null;
+    if (rec?.status === 'committed' && rec.commitTs) committed = { commitTs: rec.commitTs, epoch: rec.epoch, ignoredSeqs: rec.ignoredSeqs };
+    else if (!rec) {
+      const raw = this.host.engine.get(txnRecordKey(intent.txnId));
+      if (raw !== undefined) committed = decodeTxnRecord(raw);
+    }
+    const opts: ResolveOpts = committed
+      ? { txnId: intent.txnId, status: 'committed', commitTs: committed.commitTs, epoch: committed.epoch, ignoredSeqs: committed.ignoredSeqs }
+      : { txnId: intent.txnId, status: 'aborted', commitTs: intent.writeTs, epoch: intent.epoch, ignoredSeqs: [] };
+    return { opts, keys: [] };
+  }
+
+  /** Resolves `keys` under write latches (an unsynced write: see resolveOrphans). */
+  private async resolveKeys(keys: readonly Buffer[], opts: ResolveOpts): Promise<void> {
+    const guard = this.latches.acquire({ reads: [], writes: keys.map((key) => ({ key, endKey: null })) });
     if (!this.latches.isReady(guard)) await this.latches.ready(guard);
     try {
       const batch = new IndexedBatch(this.host.engine);
-      mvccResolveIntent(batch, key, {
-        txnId: intent.txnId,
-        status: commitTs ? 'committed' : 'aborted',
-        commitTs: commitTs ?? intent.writeTs,
-        epoch: intent.epoch,
-        ignoredSeqs: [],
-      });
-      if (commitTs) await this.host.writeSynced(batch);
-      else this.host.writeUnsynced(batch);
-      this.lockTable.releaseKey(key, intent.txnId.toString('hex'));
+      for (const key of keys) mvccResolveIntent(batch, key, opts);
+      if (batch.count > 0) this.host.writeUnsynced(batch);
+      const holder = opts.txnId.toString('hex');
+      for (const key of keys) this.lockTable.releaseKey(key, holder);
     } finally {
       this.latches.release(guard);
+    }
+  }
+
+  /**
+   * Asynchronous resolution of a finished transaction's intents, chunk by chunk, yielding
+   * between chunks. A commit's txn record is deleted (synced, after all resolutions) at the
+   * end; if the store stops first, the record stays and later readers resolve from it.
+   */
+  private async resolveAsync(spans: readonly Span[], opts: ResolveOpts, stopping: () => boolean): Promise<void> {
+    let chunk: Buffer[] = [];
+    const flush = async (): Promise<void> => {
+      if (chunk.length > 0) await this.resolveKeys(chunk, opts);
+      chunk = [];
+      await this.host.yieldTurn();
+    };
+    for (const span of spans) {
+      if (span.endKey === null) {
+        chunk.push(span.key);
+        if (chunk.length >= RESOLVE_CHUNK_KEYS) await flush();
+        if (stopping()) return;
+        continue;
+      }
+      let from: Buffer = span.key;
+      for (;;) {
+        const { keys, resume } = this.intentKeys(from, span.endKey, opts.txnId, RESOLVE_CHUNK_KEYS - chunk.length);
+        chunk.push(...keys);
+        if (chunk.length >= RESOLVE_CHUNK_KEYS) await flush();
+        if (stopping()) return;
+        if (resume === null) break;
+        from = resume;
+      }
+    }
+    await flush();
+    if (stopping() || opts.status !== 'committed') return;
+    const batch = new IndexedBatch(this.host.engine);
+    batch.delete(txnRecordKey(opts.txnId));
+    await this.host.writeSynced(batch); // also makes every resolution above durable
+  }
+
+  /** Up to `max` keys in [from, end) holding an intent of txnId, and where to resume. */
+  private intentKeys(from: Buffer, end: Buffer, txnId: Buffer, max: number): { keys: Buffer[]; resume: Buffer | null } {
+    const keys: Buffer[] = [];
+    const it = this.host.engine.iterator({ lower: from, upper: end, prefetch: 256 });
+    try {
+      for (; it.valid(); it.next()) {
+        if (keys.length >= max) return { keys, resume: it.key() };
+        const intent = decodeRecord(it.value()).intent;
+        if (intent && intent.txnId.equals(txnId)) keys.push(it.key());
+      }
+      return { keys, resume: null };
+    } finally {
+      it.close();
     }
   }
 }

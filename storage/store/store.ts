@@ -38,12 +38,15 @@ export class Store {
   private readonly replicas = new Map<number, Replica>();
   private readonly scheduler: WriteScheduler;
   private closed = false;
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly defer: Defer;
 
   private constructor(
     readonly engine: Engine,
     readonly opts: StoreOptions,
   ) {
-    this.scheduler = new WriteScheduler(engine, opts.defer);
+    this.defer = opts.defer ?? setImmediate;
+    this.scheduler = new WriteScheduler(engine, this.defer);
   }
 
   /** Opens the store on `engine`, bootstrapping range 1 over [META, KEY_MAX) on first start. */
@@ -92,12 +95,18 @@ export class Store {
   /** Unsynced engine writes so far (intents, aborts). */
   unsyncedCount = 0;
 
-  /** Stops accepting requests, lets acknowledged-to-be writes finish, closes the engine. */
+  /** Stops accepting requests and background work, lets writes in flight finish, closes the engine. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled([...this.tasks]);
     await this.scheduler.drain();
     await this.engine.close();
+  }
+
+  /** Background work in progress (async intent resolution). */
+  get backgroundTasks(): number {
+    return this.tasks.size;
   }
 
   private host() {
@@ -109,6 +118,19 @@ export class Store {
         this.unsyncedCount++;
         this.engine.write(batch, { sync: false });
       },
+      background: (task: (stopping: () => boolean) => Promise<void>): Promise<void> => {
+        const p: Promise<void> = task(() => this.closed).then(
+          () => void this.tasks.delete(p),
+          (e: unknown) => {
+            this.tasks.delete(p);
+            this.opts.logger?.error({ err: e }, 'background task failed');
+            throw e;
+          },
+        );
+        this.tasks.add(p);
+        return p;
+      },
+      yieldTurn: () => new Promise<void>((resolve) => this.defer(resolve)),
     };
   }
 }

@@ -5,6 +5,7 @@
 // Records move to the replicated txn-record keyspace when transactions span ranges.
 
 import type { Timestamp } from '../api/index.js';
+import type { SeqRange } from '../api/txn-meta.js';
 import { assert } from '../base/assert.js';
 
 export type TxnStatus = 'pending' | 'committed' | 'aborted';
@@ -15,6 +16,9 @@ export interface TxnRecord {
   /** Commit timestamp once committed. */
   commitTs: Timestamp | null;
   priority: number;
+  /** Once committed: what resolving a leftover intent needs. */
+  epoch: number;
+  ignoredSeqs: readonly SeqRange[];
 }
 
 /** Finished records kept for late intent resolution; older ones are forgotten. */
@@ -30,19 +34,21 @@ export class TxnRegistry {
   touch(id: string, priority: number): void {
     const r = this.live.get(id);
     if (r) return;
-    this.live.set(id, { id, status: 'pending', commitTs: null, priority });
+    this.live.set(id, { id, status: 'pending', commitTs: null, priority, epoch: 0, ignoredSeqs: [] });
   }
 
   get(id: string): TxnRecord | undefined {
     return this.live.get(id) ?? this.finished.get(id);
   }
 
-  finish(id: string, status: 'committed' | 'aborted', commitTs: Timestamp | null): void {
+  finish(id: string, status: 'committed' | 'aborted', commitTs: Timestamp | null, epoch = 0, ignoredSeqs: readonly SeqRange[] = []): void {
     assert(status === 'aborted' || commitTs !== null, 'txn registry: commit without timestamp');
-    const r = this.live.get(id) ?? { id, status, commitTs, priority: 1 };
+    const r = this.live.get(id) ?? { id, status, commitTs, priority: 1, epoch, ignoredSeqs };
     this.live.delete(id);
     r.status = status;
     r.commitTs = commitTs;
+    r.epoch = epoch;
+    r.ignoredSeqs = ignoredSeqs;
     const evicted = this.finishedOrder[this.finishedNext]!;
     if (evicted !== '') this.finished.delete(evicted);
     this.finishedOrder[this.finishedNext] = id;

@@ -26,6 +26,20 @@ export type Outcome =
   | { readonly kind: 'broken'; readonly message: string };
 
 const statementTimeoutMs = 15_000;
+const connectTimeoutMs = 10_000;
+
+/** Rejects when `p` has not settled after `ms`; a hung server must not hang the suite. */
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => rej(new Error(`${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A pg client that returns every value as the text the server sent. */
 export interface DiffClient {
@@ -38,7 +52,11 @@ export interface DiffClient {
 const rawText = { getTypeParser: () => (v: string) => v };
 
 export async function openClient(config: pg.ClientConfig): Promise<DiffClient> {
-  const client = new pg.Client({ ...config, types: rawText as unknown as pg.CustomTypesConfig });
+  const client = new pg.Client({
+    connectionTimeoutMillis: connectTimeoutMs,
+    ...config,
+    types: rawText as unknown as pg.CustomTypesConfig,
+  });
   const dc: DiffClient = { client, lastTag: '', broken: false };
   client.on('error', () => {
     dc.broken = true;
@@ -48,15 +66,22 @@ export async function openClient(config: pg.ClientConfig): Promise<DiffClient> {
   conn.on('commandComplete', (msg) => {
     dc.lastTag = msg.text;
   });
-  await client.connect();
+  try {
+    await withTimeout(client.connect(), connectTimeoutMs + 1000, 'connect');
+  } catch (err) {
+    await closeClient(dc);
+    throw err;
+  }
   return dc;
 }
 
 export async function closeClient(dc: DiffClient): Promise<void> {
   try {
-    await Promise.race([dc.client.end(), new Promise((res) => setTimeout(res, 2000))]);
+    await withTimeout(dc.client.end(), 2000, 'disconnect');
   } catch {
-    // already closed
+    // Already closed, or the server hangs: drop the socket so the process can exit.
+    const conn = dc.client.connection as unknown as { stream?: { destroy(): void } };
+    conn.stream?.destroy();
   }
 }
 
@@ -72,12 +97,8 @@ export async function runStatement(dc: DiffClient, stmt: Statement, protocol: Pr
   const config: pg.QueryArrayConfig = { text: stmt.sql, rowMode: 'array' };
   if (stmt.params !== null) config.values = [...stmt.params];
   if (protocol === 'extended') (config as { queryMode?: string }).queryMode = 'extended';
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`timed out after ${statementTimeoutMs} ms`)), statementTimeoutMs);
-  });
   try {
-    const res = await Promise.race([dc.client.query(config), timeout]);
+    const res = await withTimeout(dc.client.query(config), statementTimeoutMs, 'statement');
     const columns = (res.fields ?? []).map((f) => ({ name: f.name, typeOid: f.dataTypeID }));
     const rows = (res.rows as unknown[][]).map((r) => r.map((v) => (v === null ? null : String(v))));
     return { kind: 'ok', tag: dc.lastTag, rowCount: res.rowCount, columns, rows };
@@ -86,8 +107,6 @@ export async function runStatement(dc: DiffClient, stmt: Statement, protocol: Pr
     if (typeof e.code === 'string' && e.severity !== undefined) return { kind: 'error', code: e.code, message: e.message };
     dc.broken = true;
     return { kind: 'broken', message: e.message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

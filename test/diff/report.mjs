@@ -56,7 +56,8 @@ for (const r of results) {
   if (verbose) {
     for (const m of r.mismatches) {
       const sql = m.sql.replace(/\s+/g, ' ').slice(0, 100);
-      console.log(`    :${m.line} [${m.protocol}] ${sql}\n        ${m.diffs[0]?.slice(0, 200) ?? ''}`);
+      console.log(`    :${m.line} [${m.protocol}] ${sql}`);
+      for (const d of m.diffs.slice(0, 3)) console.log(`        ${d.slice(0, 240)}`);
     }
   }
 }
@@ -68,7 +69,9 @@ function causeOf(m) {
   const first = m.diffs[0] ?? '';
   const shoalErr = /^shoal: ERROR (\w{5}): (.*)$/.exec(first);
   if (shoalErr) return `shoal fails ${shoalErr[1]}: ${shoalErr[2].replace(/"[^"]*"/g, '"…"').slice(0, 90)}`;
+  if (first.startsWith('shoal: client failure') && first.includes('timed out')) return 'shoal timed out (statement hangs or spins)';
   if (first.startsWith('shoal: client failure')) return 'shoal connection broke';
+  if (first.includes('not run: Shoal stopped answering')) return 'statements not run: Shoal stopped answering';
   if (first.startsWith('shoal: ')) return 'shoal succeeds where postgres fails';
   if (first.startsWith('sqlstate:')) return first.replace(/^sqlstate: /, 'sqlstate differs: ');
   if (first.startsWith('message:')) return 'error message text differs';

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { closeClient, compareOutcomes, describeOutcome, openClient, runStatement } from './outcome.js';
+import { closeClient, compareOutcomes, describeOutcome, runStatement, withTimeout } from './outcome.js';
 import type { DiffClient, Outcome, Protocol } from './outcome.js';
 import { parseScript } from './script.js';
 import type { Statement } from './script.js';
@@ -14,7 +14,7 @@ import type { Statement } from './script.js';
 export interface Target {
   /** Creates a fresh database for the case and returns a connected client. */
   open(db: string): Promise<DiffClient>;
-  /** A new connection to the same database (after the old one broke). */
+  /** Another connection to the case's database (a second session, or after one broke). */
   reconnect(db: string): Promise<DiffClient>;
   /** Text to append to a failure report (e.g. the node's stderr tail). */
   diagnostics(): string;
@@ -62,6 +62,43 @@ export function databaseNameOf(file: string): string {
   return `diff_${basename(file, '.sql').replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
 }
 
+/** One server's connections during a case: number 1 comes with the database, others on first use. */
+class Side {
+  private readonly clients = new Map<number, DiffClient>();
+  /** Why this side stopped answering (nothing more runs on it), or null. */
+  deadReason: string | null = null;
+
+  constructor(
+    readonly target: Target,
+    readonly db: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.clients.set(1, await this.target.open(this.db));
+  }
+
+  /** The client for connection `conn`; a broken one is replaced (its session state is lost). */
+  async client(conn: number): Promise<DiffClient | null> {
+    if (this.deadReason !== null) return null;
+    const old = this.clients.get(conn);
+    if (old !== undefined && !old.broken) return old;
+    if (old !== undefined) await closeClient(old);
+    try {
+      const fresh = await this.target.reconnect(this.db);
+      this.clients.set(conn, fresh);
+      return fresh;
+    } catch (err) {
+      this.deadReason = `could not connect: ${(err as Error).message}`;
+      return null;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.clients.values()) await closeClient(c);
+    this.clients.clear();
+  }
+}
+
 /** Runs a case; `shoal` null means PostgreSQL only (checks the case file itself). */
 export async function runCase(
   file: string,
@@ -75,13 +112,17 @@ export async function runCase(
   const scriptBugs: Mismatch[] = [];
   let total = 0;
   let matched = 0;
-  const pgClient = await postgres.open(db);
-  let shoalClient: DiffClient | null = null;
+  let skipped = 0; // statements not run on Shoal because it stopped answering
+  const pgSide = new Side(postgres, db);
+  await pgSide.start();
+  let shoalSide: Side | null = null;
   let setupError: string | null = null;
   if (shoal !== null) {
     try {
-      shoalClient = await shoal.open(db);
+      shoalSide = new Side(shoal, db);
+      await shoalSide.start();
     } catch (err) {
+      shoalSide = null;
       setupError = `could not open a database on Shoal: ${(err as Error).message}`;
     }
   }
@@ -89,36 +130,37 @@ export async function runCase(
     for (const stmt of stmts) {
       for (const protocol of protocolsOf(stmt)) {
         total++;
+        const pgClient = await pgSide.client(stmt.conn);
+        if (pgClient === null) throw new Error(`PostgreSQL stopped answering: ${pgSide.deadReason}`);
         const pgOut = await runStatement(pgClient, stmt, protocol);
         observe?.(stmt, protocol, pgOut);
         const bug = checkOracle(stmt, pgOut);
         if (bug.length > 0) scriptBugs.push({ line: stmt.line, protocol, sql: stmt.sql, diffs: bug });
-        if (shoalClient === null || shoal === null) continue;
+        if (shoal === null) continue;
+        const shoalClient = shoalSide === null ? null : await shoalSide.client(stmt.conn);
+        if (shoalClient === null) {
+          skipped++;
+          continue;
+        }
         const shoalOut = await runStatement(shoalClient, stmt, protocol);
         const diffs = compareOutcomes(stmt, shoalOut, pgOut);
         if (diffs.length === 0) matched++;
         else mismatches.push({ line: stmt.line, protocol, sql: stmt.sql, diffs });
-        if (shoalClient.broken) shoalClient = await reopen(shoal, shoalClient, db, mismatches);
       }
     }
+    if (skipped > 0 && setupError === null) {
+      const why = shoalSide?.deadReason ?? '';
+      mismatches.push({ line: 0, protocol: 'simple', sql: '(rest of the case)', diffs: [`${skipped} statements not run: Shoal stopped answering (${why})`] });
+    }
   } finally {
-    await closeClient(pgClient);
+    await pgSide.close();
     await postgres.release(db);
-    if (shoalClient !== null) await closeClient(shoalClient);
-    if (shoal !== null && setupError === null) await shoal.release(db).catch(() => undefined);
+    if (shoalSide !== null) {
+      await shoalSide.close();
+      await withTimeout(shoalSide.target.release(db), 30_000, 'release').catch(() => undefined);
+    }
   }
   return { file: basename(file), total, matched, mismatches, scriptBugs, setupError };
-}
-
-/** After a broken connection the session state is gone; say so and carry on with a new one. */
-async function reopen(target: Target, old: DiffClient, db: string, mismatches: Mismatch[]): Promise<DiffClient | null> {
-  await closeClient(old);
-  try {
-    return await target.reconnect(db);
-  } catch (err) {
-    mismatches.push({ line: 0, protocol: 'simple', sql: '(reconnect)', diffs: [`could not reconnect: ${(err as Error).message}`] });
-    return null;
-  }
 }
 
 const sqlShownMax = 300;

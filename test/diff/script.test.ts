@@ -34,12 +34,15 @@ describe('parseScript', () => {
       'SELECT $1, $2, $3;',
       '-- extended',
       'SELECT 2;',
+      '-- conn: 2',
+      'SELECT 3;',
     ].join('\n');
-    const [a, b, c, d] = parseScript(src, 't.sql');
+    const [a, b, c, d, e] = parseScript(src, 't.sql');
     expect(a).toMatchObject({ rowsort: true, ignoreMessage: true, expectError: null, extended: false, params: null, line: 4 });
     expect(b).toMatchObject({ rowsort: false, expectError: '22P02', params: null });
     expect(c).toMatchObject({ params: ['1', 'a', null], expectError: null });
-    expect(d).toMatchObject({ extended: true, rowsort: false });
+    expect(d).toMatchObject({ extended: true, rowsort: false, conn: 1 });
+    expect(e).toMatchObject({ conn: 2, extended: false });
   });
 
   test('positional parameters are not dollar quotes', () => {
@@ -50,6 +53,7 @@ describe('parseScript', () => {
   test('rejects a bad directive and an unterminated statement', () => {
     expect(() => parseScript('-- error: nope\nSELECT 1;', 't.sql')).toThrow(/bad SQLSTATE/);
     expect(() => parseScript('SELECT 1', 't.sql')).toThrow(/without a terminating/);
+    expect(() => parseScript('-- conn: 0\nSELECT 1;', 't.sql')).toThrow(/conn must be/);
     expect(() => parseScript("SELECT 'open;", 't.sql')).toThrow(/unterminated/);
   });
 });

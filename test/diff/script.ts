@@ -8,6 +8,8 @@
 //   -- ignore-message     compare the SQLSTATE of an error but not its message text
 //   -- extended           run it twice: simple protocol, then extended protocol
 //   -- params: [1, "x"]   run it through the extended protocol with these parameters (JSON)
+//   -- conn: 2            run it on the case's second connection (1..9; default 1), to
+//                         observe another session's view; it must never block on a lock
 
 export interface Statement {
   /** The statement text, without the trailing `;` and without leading comment lines. */
@@ -20,6 +22,8 @@ export interface Statement {
   readonly extended: boolean;
   /** Parameters for the extended protocol; null means no parameters (simple protocol). */
   readonly params: readonly (string | null)[] | null;
+  /** Which of the case's connections runs it (1 unless `-- conn: n`). */
+  readonly conn: number;
 }
 
 interface Directives {
@@ -28,10 +32,11 @@ interface Directives {
   ignoreMessage: boolean;
   extended: boolean;
   params: (string | null)[] | null;
+  conn: number;
 }
 
 function noDirectives(): Directives {
-  return { rowsort: false, expectError: null, ignoreMessage: false, extended: false, params: null };
+  return { rowsort: false, expectError: null, ignoreMessage: false, extended: false, params: null, conn: 1 };
 }
 
 /** Applies one `-- ...` comment line to the pending directives; other comments are prose. */
@@ -44,6 +49,10 @@ function applyDirective(comment: string, d: Directives, where: string): void {
     const code = text.slice('error:'.length).trim();
     if (!/^[0-9A-Z]{5}$/.test(code)) throw new Error(`${where}: bad SQLSTATE in directive "${comment}"`);
     d.expectError = code;
+  } else if (text.startsWith('conn:')) {
+    const n = Number(text.slice('conn:'.length));
+    if (!Number.isInteger(n) || n < 1 || n > 9) throw new Error(`${where}: conn must be 1..9`);
+    d.conn = n;
   } else if (text.startsWith('params:')) {
     const parsed: unknown = JSON.parse(text.slice('params:'.length));
     if (!Array.isArray(parsed)) throw new Error(`${where}: params must be a JSON array`);

@@ -17,7 +17,7 @@ import { alterColumnType } from './alter-type.js';
 import { buildForeignKey, checkExprText, columnFromDef, keyColumnIds } from './constraints.js';
 import type { DdlContext, DdlResult } from './context.js';
 import { storageParams, uniqueConstraintName } from './create-table.js';
-import { addSecondaryIndex, removeSecondaryIndex, replacePrimaryKey } from './indexes.js';
+import { addSecondaryIndex, Batcher, removeSecondaryIndex, replacePrimaryKey } from './indexes.js';
 import { newSequence, nextvalDefault, writeNewSequence } from './sequence.js';
 import { bump, chooseRelationName, forEachRow, makeObjectName, rangeVarName, requireTable, strings } from './util.js';
 
@@ -146,19 +146,26 @@ async function backfillColumn(ctx: DdlContext, before: TableDescriptor, after: T
     const parsed = parseSql(`SELECT ${expr}`)[0]?.ast;
     volatile = parsed !== undefined && exprIsVolatile(parsed);
   }
-  await forEachRow(ctx.txn, before, async (old, key) => {
-    let value: Datum = null;
-    if (expr !== null) {
-      if (volatile) value = await ctx.evalConstExpr(expr, column.type);
-      else value = constant ??= await ctx.evalConstExpr(expr, column.type);
-    }
-    if (value === null) {
-      if (!column.nullable) throw nullsError(before, column);
-      return;
-    }
-    const row = [...old, value];
-    await ctx.txn.put(key, encodeRowValue(after, row));
-  });
+  const batch = new Batcher(ctx, () => new Error('backfillColumn: no unique keys'));
+  await forEachRow(
+    ctx.txn,
+    before,
+    async (old, key) => {
+      let value: Datum = null;
+      if (expr !== null) {
+        if (volatile) value = await ctx.evalConstExpr(expr, column.type);
+        else value = constant ??= await ctx.evalConstExpr(expr, column.type);
+      }
+      if (value === null) {
+        if (!column.nullable) throw nullsError(before, column);
+        return;
+      }
+      const row = [...old, value];
+      batch.add(key, encodeRowValue(after, row), false, row);
+    },
+    () => batch.flushIfFull(),
+  );
+  await batch.flush();
 }
 
 async function setNotNull(ctx: DdlContext, tg: Target, name: string): Promise<void> {

@@ -64,18 +64,21 @@ async function rewriteRows(
   const batch = new Batcher(ctx, (row) => sqlError('23505', `could not create unique index "${after.primaryIndex.name}"`, {
     detail: `${keyDetail(after, after.primaryIndex.columnIds, row)} is duplicated.`,
   }));
-  await forEachRow(ctx.txn, before, async (old, key) => {
-    const row = [...old];
-    row[pos] = await convert(old);
-    if (row[pos] === null && !col.nullable) {
-      throw sqlError('23502', `column "${col.name}" of relation "${before.name}" contains null values`, { table: before.name, column: col.name });
-    }
-    if (newKeys) await batch.add(encodePrimaryKey(after, row), encodeRowValue(after, row), true, row);
-    else await batch.add(key, encodeRowValue(after, row), false, row);
-  });
+  await forEachRow(
+    ctx.txn,
+    before,
+    async (old, key) => {
+      const row = [...old];
+      row[pos] = await convert(old);
+      if (row[pos] === null && !col.nullable) {
+        throw sqlError('23502', `column "${col.name}" of relation "${before.name}" contains null values`, { table: before.name, column: col.name });
+      }
+      if (newKeys) {
+        batch.add(encodePrimaryKey(after, row), encodeRowValue(after, row), true, row);
+        batch.addDelete(key); // the old row goes in the same bounded batch (no table-sized deleteRange)
+      } else batch.add(key, encodeRowValue(after, row), false, row);
+    },
+    () => batch.flushIfFull(),
+  );
   await batch.flush();
-  if (newKeys) {
-    const old = indexSpan(before, before.primaryIndex);
-    await ctx.txn.deleteRange(old.key, old.endKey);
-  }
 }

@@ -60,6 +60,7 @@ export function columnFromDef(def: ColumnDef, id: number): ColumnDraft {
   let nullable = true;
   let defaultExpr: string | null = null;
   let identity: 'int2' | 'int4' | 'int8' | undefined;
+  let identityMode: 'always' | 'by default' | undefined;
   const constraints: Constraint[] = [];
   for (const n of def.constraints ?? []) {
     if (!('Constraint' in n)) continue;
@@ -77,6 +78,7 @@ export function columnFromDef(def: ColumnDef, id: number): ColumnDraft {
         break;
       case 'CONSTR_IDENTITY':
         identity = identityKind(type, name);
+        identityMode = (c as { generated_when?: string }).generated_when === 'a' ? 'always' : 'by default';
         nullable = false;
         break;
       case 'CONSTR_GENERATED':
@@ -88,7 +90,8 @@ export function columnFromDef(def: ColumnDef, id: number): ColumnDraft {
   if (def.collClause !== undefined) checkCollation(def.collClause.collname);
   const seqKind = serial ?? identity;
   if (seqKind !== undefined) nullable = false;
-  const column: ColumnDescriptor = { id, name, type, nullable, defaultExpr, hidden: false, ownedSequenceId: null };
+  const base: ColumnDescriptor = { id, name, type, nullable, defaultExpr, hidden: false, ownedSequenceId: null };
+  const column: ColumnDescriptor = identityMode === undefined ? base : { ...base, identity: identityMode };
   return { column, serial: seqKind, constraints };
 }
 

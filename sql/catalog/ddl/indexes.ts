@@ -91,17 +91,21 @@ export async function backfillIndex(ctx: DdlContext, table: TableDescriptor, ind
     table: table.name,
     constraint: index.name,
   }));
-  await forEachRow(ctx.txn, table, async (row) => {
-    for (const e of indexEntries(table, index, row)) {
-      await batch.add(e.key, e.value, e.unique, row);
-    }
-  });
+  await forEachRow(
+    ctx.txn,
+    table,
+    (row) => {
+      for (const e of indexEntries(table, index, row)) batch.add(e.key, e.value, e.unique, row);
+    },
+    () => batch.flushIfFull(),
+  );
   await batch.flush();
 }
 
 /**
- * Sends puts in batches for a backfill or rewrite into a fresh index id, so every duplicate
- * is among the keys this operation writes: a set of the unique keys seen finds them, and
+ * Queues puts for a backfill or rewrite into a fresh index id and sends them in large
+ * batches. Every duplicate is among the keys this operation writes, so a set of the unique
+ * keys seen finds them (plain puts: no per-key read for the timestamp cache), and
  * `onDuplicate` builds the 23505 from the row that collided.
  */
 export class Batcher {
@@ -112,13 +116,22 @@ export class Batcher {
     private readonly onDuplicate: (row: readonly Datum[]) => Error,
   ) {}
 
-  async add(key: Buffer, value: Buffer, unique: boolean, row: readonly Datum[]): Promise<void> {
+  add(key: Buffer, value: Buffer, unique: boolean, row: readonly Datum[]): void {
     if (unique) {
       const k = key.toString('latin1');
       if (this.seen.has(k)) throw this.onDuplicate(row);
       this.seen.add(k);
     }
     this.reqs.push({ kind: 'put', key, value });
+  }
+
+  /** Queues the deletion of a key this operation read (the old row of a rewrite). */
+  addDelete(key: Buffer): void {
+    this.reqs.push({ kind: 'delete', key });
+  }
+
+  /** Sends the queued puts once there are writeBatchMax of them (call between rows or chunks). */
+  async flushIfFull(): Promise<void> {
     if (this.reqs.length >= writeBatchMax) await this.flush();
   }
 
@@ -199,26 +212,34 @@ export async function replacePrimaryKey(ctx: DdlContext, table: TableDescriptor,
   });
   const pos = (id: number): number => table.columns.findIndex((c) => c.id === id);
   const keep = next.columns.map((c) => pos(c.id));
+  const keyPositions = ids.map((id) => next.columns.findIndex((c) => c.id === id));
   const batch = new Batcher(ctx, (row) => sqlError('23505', `could not create unique index "${name}"`, {
     detail: `${keyDetail(next, ids, row)} is duplicated.`,
     table: table.name,
     constraint: name,
   }));
-  // The new primary index has a fresh id, so rows stream from the old index to the new one;
-  // the old key space (old primary rows, secondary entries) is deleted afterwards.
-  await forEachRow(ctx.txn, table, async (old) => {
-    const row = keep.map((p) => old[p] ?? null);
-    for (const id of ids) {
-      if (row[next.columns.findIndex((c) => c.id === id)] === null) {
-        const col = next.columns.find((c) => c.id === id)!;
-        throw sqlError('23502', `column "${col.name}" of relation "${table.name}" contains null values`, { table: table.name, column: col.name });
+  // The new primary index has a fresh id, so rows stream from the old index to the new one,
+  // each old row deleted in the same bounded batch as its new copy (a single deleteRange of
+  // the whole old index would build one write batch as large as the table); the old
+  // secondary entries are deleted afterwards.
+  await forEachRow(
+    ctx.txn,
+    table,
+    (old, oldKey) => {
+      const row = new Array<Datum>(keep.length);
+      for (let i = 0; i < keep.length; i++) row[i] = old[keep[i]!] ?? null;
+      for (const p of keyPositions) {
+        if (row[p] === null) {
+          const col = next.columns[p]!;
+          throw sqlError('23502', `column "${col.name}" of relation "${table.name}" contains null values`, { table: table.name, column: col.name });
+        }
       }
-    }
-    await batch.add(encodePrimaryKey(next, row), encodeRowValue(next, row), true, row);
-  });
+      batch.add(encodePrimaryKey(next, row), encodeRowValue(next, row), true, row);
+      batch.addDelete(oldKey);
+    },
+    () => batch.flushIfFull(),
+  );
   await batch.flush();
-  const oldPrimary = indexSpan(table, table.primaryIndex);
-  await ctx.txn.deleteRange(oldPrimary.key, oldPrimary.endKey);
   for (const ix of table.secondaryIndexes) {
     const span = indexSpan(table, ix);
     await ctx.txn.deleteRange(span.key, span.endKey);

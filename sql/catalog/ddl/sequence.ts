@@ -190,7 +190,8 @@ export async function alterSequence(stmt: AlterSeqStmt, ctx: DdlContext): Promis
   const ownedBy = o.ownedBy === undefined ? seq.ownedBy : o.ownedBy === null ? null : await resolveOwnedBy(ctx, o.ownedBy);
   const next: SequenceDescriptor = { ...seq, ...settings, ownedBy, version: seq.version + 1 };
   await ctx.catalog.putDescriptor(next);
-  ctx.sequences.forget(seq.id);
+  if (o.restart === undefined) await ctx.sequences.release(seq);
+  else ctx.sequences.forget(seq.id);
   if (o.restart !== undefined) {
     const v = o.restart ?? next.start;
     if (v < next.minValue || v > next.maxValue) {

@@ -18,9 +18,9 @@ import type { DdlContext } from './context.js';
 /** PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated. */
 export const identifierBytesMax = 63;
 /** Rows read per scan request during backfills and rewrites. */
-export const scanChunkRows = 2000;
+export const scanChunkRows = 4000;
 /** Writes sent per batch during backfills and rewrites. */
-export const writeBatchMax = 1000;
+export const writeBatchMax = 4000;
 
 export function strings(list: readonly Node[] | undefined): string[] {
   return (list ?? []).map((n) => {
@@ -174,20 +174,36 @@ export function bump(t: TableDescriptor, changes: Partial<TableDescriptor>): Tab
   return { ...t, ...changes, version: t.version + 1 };
 }
 
-/** Scans every row of the table's primary index in chunks, decoding each. */
+/**
+ * Scans every row of the table's primary index in chunks, decoding each. `fn` may return
+ * nothing (no await per row); `afterChunk` runs after each chunk (to send queued writes).
+ * Yields an event-loop turn between chunks: KV calls may resolve without one, and a long
+ * rewrite must not starve other sessions, /health or a cancel request.
+ */
 export async function forEachRow(
   txn: Txn,
   table: TableDescriptor,
   fn: (row: Datum[], key: Buffer, value: Buffer) => Promise<void> | void,
+  afterChunk?: () => Promise<void>,
 ): Promise<void> {
   const span = indexSpan(table, table.primaryIndex);
   let start = span.key;
   for (;;) {
     const rows = await txn.scan(start, span.endKey, { limit: scanChunkRows });
-    for (const kv of rows) await fn(decodeRow(table, kv.key, kv.value), kv.key, kv.value);
+    for (const kv of rows) {
+      const r = fn(decodeRow(table, kv.key, kv.value), kv.key, kv.value);
+      if (r !== undefined) await r;
+    }
+    if (afterChunk !== undefined) await afterChunk();
     if (rows.length < scanChunkRows) return;
     start = keyNext(rows[rows.length - 1]!.key);
+    await yieldTurn();
   }
+}
+
+/** One macrotask turn of the event loop (a resolved promise is only a microtask). */
+export function yieldTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** "(a, b)=(1, x)" for duplicate-key details, in PostgreSQL's format. */

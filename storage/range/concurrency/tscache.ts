@@ -2,6 +2,9 @@
 // A write below a later read of another transaction would rewrite history that reader
 // already saw, so the replica pushes such writes above the cache (CockroachDB's tscache).
 // Bounded: when full, entries are folded into a low-water mark that applies to every key.
+// Point reads (the hot case) are a Map keyed by the key's latin1 string; span reads are a
+// short bounded list whose maximum timestamp is tracked, so a point lookup skips the list
+// whenever no span read is newer than what the point entry already says.
 
 import type { Timestamp } from '../../api/index.js';
 import type { Span } from '../../api/batch.js';
@@ -26,10 +29,13 @@ export interface TsCacheHit {
 export class TimestampCache {
   private points = new Map<string, Entry>();
   private spans: Array<{ span: Span } & Entry> = [];
+  /** The highest timestamp among `spans` (lowWater when empty). */
+  private spansMaxTs: Timestamp;
   private lowWater: Timestamp;
 
   constructor(lowWater: Timestamp) {
     this.lowWater = lowWater;
+    this.spansMaxTs = lowWater;
   }
 
   /** Records a read of `span` at ts by txn. */
@@ -46,22 +52,29 @@ export class TimestampCache {
     }
     if (this.spans.length >= SPAN_ENTRIES_MAX) this.foldSpans();
     this.spans.push({ span, ts, txn });
+    this.spansMaxTs = tsMax(this.spansMaxTs, ts);
   }
 
   /** The highest read timestamp over `span` and who read there. */
   getMax(span: Span): TsCacheHit {
     let best: Entry = { ts: this.lowWater, txn: '' };
+    // An entry below `best` cannot change the answer (see merge): test timestamps before keys.
     if (span.endKey === null) {
       const e = this.points.get(span.key.toString('latin1'));
       if (e) best = merge(best, e);
-      for (const s of this.spans) if (spanContainsKey(s.span, span.key)) best = merge(best, s);
-    } else {
-      for (const [k, e] of this.points) {
-        if (spanContainsKey(span, Buffer.from(k, 'latin1'))) best = merge(best, e);
+      if (this.spans.length > 0 && !tsLess(this.spansMaxTs, best.ts)) {
+        for (const s of this.spans) if (!tsLess(s.ts, best.ts) && spanContainsKey(s.span, span.key)) best = merge(best, s);
       }
-      for (const s of this.spans) if (spansOverlap(s.span, span)) best = merge(best, s);
+    } else {
+      // latin1 strings compare like the bytes they hold, so point keys need no decoding.
+      const lo = span.key.toString('latin1');
+      const hi = span.endKey.toString('latin1');
+      for (const [k, e] of this.points) {
+        if (!tsLess(e.ts, best.ts) && k >= lo && k < hi) best = merge(best, e);
+      }
+      for (const s of this.spans) if (!tsLess(s.ts, best.ts) && spansOverlap(s.span, span)) best = merge(best, s);
     }
-    return { ts: best.ts, txn: best.txn };
+    return { ts: best.ts, txn: best.txn }; // a copy: entries are updated in place
   }
 
   get lowWaterMark(): Timestamp {
@@ -79,6 +92,8 @@ export class TimestampCache {
     const half = this.spans.length >>> 1;
     for (let i = 0; i < half; i++) this.lowWater = tsMax(this.lowWater, this.spans[i]!.ts);
     this.spans = this.spans.slice(half);
+    this.spansMaxTs = this.lowWater;
+    for (const s of this.spans) this.spansMaxTs = tsMax(this.spansMaxTs, s.ts);
     assert(this.spans.length < SPAN_ENTRIES_MAX, 'tscache: fold did not shrink');
   }
 }

@@ -21,6 +21,8 @@ export interface EvalEffects {
   endTxn: { readonly commit: boolean } | null;
   /** The batch must be synced before the reply (a commit). */
   sync: boolean;
+  /** Lock spans whose intents the replica resolves after the batch is durable (large txns). */
+  asyncResolve: readonly Span[] | null;
 }
 
 export interface EvalContext {
@@ -39,7 +41,7 @@ export interface Command<R extends Request> {
 }
 
 export function newEffects(): EvalEffects {
-  return { reads: [], locks: [], writes: [], endTxn: null, sync: false };
+  return { reads: [], locks: [], writes: [], endTxn: null, sync: false, asyncResolve: null };
 }
 
 /** The transaction as a write with its own sequence number sees it (the header's seq otherwise). */

@@ -1,11 +1,13 @@
-// endTxn: commits (at the write timestamp) or aborts the transaction by resolving every
-// intent in its lock spans in this same batch — on one range the commit record and the
-// intent resolution are one atomic, synced write. A commit requires readTs == writeTs
-// (the coordinator refreshes first); otherwise the replica answers writeTooOld.
+// endTxn: commits (at the write timestamp) or aborts the transaction. With point lock spans
+// (the common case) every intent is resolved in this same batch — on one range the commit
+// and the resolution are one atomic, synced write. With range lock spans (large or
+// range-deleting transactions) the commit batch writes a COMMITTED txn record instead and
+// the replica resolves the intents afterwards, in chunks (effects.asyncResolve). A commit
+// requires readTs == writeTs (the coordinator refreshes first); otherwise writeTooOld.
 
 import type { BatchHeader, EndTxnRequest } from '../../api/batch.js';
 import { tsEq } from '../../hlc/timestamp.js';
-import { decodeRecord, mvccResolveIntent, WriteTooOldError } from '../../mvcc/index.js';
+import { decodeRecord, encodeTxnRecord, mvccResolveIntent, txnRecordKey, WriteTooOldError } from '../../mvcc/index.js';
 import type { ResolveOpts } from '../../mvcc/index.js';
 import type { LatchSpans } from '../concurrency/latch.js';
 import type { Command, EvalContext } from './command.js';
@@ -26,6 +28,16 @@ export const endTxnCommand: Command<EndTxnRequest> = {
       epoch: txn.epoch,
       ignoredSeqs: txn.ignoredSeqs,
     };
+    ctx.effects.endTxn = { commit: req.commit };
+    ctx.effects.sync = req.commit;
+    if (req.lockSpans.some((s) => s.endKey !== null)) {
+      if (req.commit) {
+        const record = { commitTs: txn.writeTs, epoch: txn.epoch, ignoredSeqs: txn.ignoredSeqs };
+        ctx.batch.put(txnRecordKey(txn.id), encodeTxnRecord(record));
+      }
+      ctx.effects.asyncResolve = req.lockSpans;
+      return { kind: 'endTxn' };
+    }
     for (const span of req.lockSpans) {
       if (span.endKey === null) {
         mvccResolveIntent(ctx.batch, span.key, opts);
@@ -44,8 +56,6 @@ export const endTxnCommand: Command<EndTxnRequest> = {
       }
       for (const k of keys) mvccResolveIntent(ctx.batch, k, opts);
     }
-    ctx.effects.endTxn = { commit: req.commit };
-    ctx.effects.sync = req.commit;
     return { kind: 'endTxn' };
   },
 };

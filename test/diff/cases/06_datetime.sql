@@ -68,6 +68,7 @@ INSERT INTO events VALUES
   (2, '2023-12-31', '23:59:59.999', '2023-12-31 23:59:59.999', '2024-01-01 01:00+02', '2 days 3 hours'),
   (3, '2024-02-29', '12:00', '2024-02-29 12:00', '2024-02-29 12:00-08', '-30 minutes'),
   (4, NULL, NULL, NULL, NULL, NULL);
+-- extended
 SELECT * FROM events ORDER BY id;
 SELECT id, d + iv, ts + iv, tz + iv, t + iv FROM events ORDER BY id;
 SELECT id FROM events WHERE ts > '2024-01-01' ORDER BY ts DESC;

@@ -42,6 +42,7 @@ SELECT '{a: 1}'::jsonb;
 
 CREATE TABLE docs (id int PRIMARY KEY, body jsonb NOT NULL);
 INSERT INTO docs VALUES (1, '{"kind": "post", "score": 5, "tags": ["db", "sql"]}'), (2, '{"kind": "note", "score": 2.5}'), (3, '{"kind": "post", "tags": []}'), (4, '[1, 2]');
+-- extended
 SELECT id, body FROM docs ORDER BY id;
 SELECT id, body ->> 'kind', body -> 'score', (body ->> 'score')::numeric * 2 FROM docs ORDER BY id;
 SELECT id FROM docs WHERE body @> '{"kind": "post"}' ORDER BY id;

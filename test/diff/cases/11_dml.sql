@@ -5,20 +5,24 @@
 CREATE TABLE stock (sku text PRIMARY KEY, qty int NOT NULL DEFAULT 0, price numeric(8,2), note text);
 INSERT INTO stock VALUES ('a', 10, 1.50, NULL), ('b', 0, 2.00, 'none left'), ('c', 5, NULL, NULL);
 INSERT INTO stock (sku, price) VALUES ('d', 9.99);
+-- fewer values than columns: the rest get their defaults
+INSERT INTO stock VALUES ('j', 7);
+SELECT * FROM stock WHERE sku = 'j';
+DELETE FROM stock WHERE sku = 'j';
 INSERT INTO stock (price, sku) VALUES (3, 'e') RETURNING *;
 INSERT INTO stock (sku, qty) VALUES ('f', 1), ('g', 2) RETURNING sku, qty * 10 AS tenfold;
 SELECT * FROM stock ORDER BY sku;
 
-INSERT INTO stock VALUES ('a', 99) ON CONFLICT DO NOTHING;
-INSERT INTO stock VALUES ('a', 99), ('h', 8) ON CONFLICT (sku) DO NOTHING RETURNING sku;
-INSERT INTO stock AS s VALUES ('a', 5, 1.75) ON CONFLICT (sku) DO UPDATE SET qty = s.qty + EXCLUDED.qty, price = EXCLUDED.price RETURNING sku, qty, price;
-INSERT INTO stock VALUES ('b', 3), ('i', 4) ON CONFLICT (sku) DO UPDATE SET qty = stock.qty + excluded.qty, note = 'restocked' RETURNING *;
-INSERT INTO stock VALUES ('c', 100) ON CONFLICT (sku) DO UPDATE SET qty = EXCLUDED.qty WHERE stock.qty > 50;
-INSERT INTO stock VALUES ('c', 100) ON CONFLICT (sku) DO UPDATE SET qty = EXCLUDED.qty WHERE stock.qty < 50 RETURNING qty;
+INSERT INTO stock (sku, qty) VALUES ('a', 99) ON CONFLICT DO NOTHING;
+INSERT INTO stock (sku, qty) VALUES ('a', 99), ('h', 8) ON CONFLICT (sku) DO NOTHING RETURNING sku;
+INSERT INTO stock AS s (sku, qty, price) VALUES ('a', 5, 1.75) ON CONFLICT (sku) DO UPDATE SET qty = s.qty + EXCLUDED.qty, price = EXCLUDED.price RETURNING sku, qty, price;
+INSERT INTO stock (sku, qty) VALUES ('b', 3), ('i', 4) ON CONFLICT (sku) DO UPDATE SET qty = stock.qty + excluded.qty, note = 'restocked' RETURNING *;
+INSERT INTO stock (sku, qty) VALUES ('c', 100) ON CONFLICT (sku) DO UPDATE SET qty = EXCLUDED.qty WHERE stock.qty > 50;
+INSERT INTO stock (sku, qty) VALUES ('c', 100) ON CONFLICT (sku) DO UPDATE SET qty = EXCLUDED.qty WHERE stock.qty < 50 RETURNING qty;
 -- error: 21000
-INSERT INTO stock VALUES ('z', 1), ('z', 2) ON CONFLICT (sku) DO UPDATE SET qty = EXCLUDED.qty;
+INSERT INTO stock (sku, qty) VALUES ('z', 1), ('z', 2) ON CONFLICT (sku) DO UPDATE SET qty = EXCLUDED.qty;
 -- error: 42P10
-INSERT INTO stock VALUES ('a', 1) ON CONFLICT (qty) DO NOTHING;
+INSERT INTO stock (sku, qty) VALUES ('a', 1) ON CONFLICT (qty) DO NOTHING;
 SELECT * FROM stock ORDER BY sku;
 
 CREATE TABLE archive (sku text PRIMARY KEY, qty int);

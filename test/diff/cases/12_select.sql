@@ -51,8 +51,10 @@ SELECT id AS "ID", name "N" FROM emp WHERE id = 1;
 SELECT e.name, e.dept FROM emp AS e WHERE e.id = 2;
 SELECT emp.* FROM emp WHERE id = 3;
 SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(n, s) ORDER BY n DESC;
+-- extended
 VALUES (3, 'c'), (1, 'a'), (2, NULL);
 SELECT column1, column2 FROM (VALUES (1, 2.5), (2, 3)) AS v ORDER BY column1;
+-- extended
 SELECT * FROM emp WHERE false;
 SELECT name, salary, salary / 10 AS tenth, salary % 7 AS r, -salary FROM emp WHERE salary IS NOT NULL ORDER BY id;
 SELECT upper(name) AS n, dept || '/' || name AS path FROM emp ORDER BY n;

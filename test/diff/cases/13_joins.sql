@@ -16,6 +16,7 @@ SELECT a.name, b.title FROM authors a LEFT JOIN books b ON b.author_id = a.id OR
 SELECT a.name, b.title FROM authors a LEFT JOIN books b ON b.author_id = a.id WHERE b.id IS NULL ORDER BY a.name;
 SELECT a.name, b.title FROM authors a LEFT JOIN books b ON b.author_id = a.id AND b.year < 1900 ORDER BY a.id, b.id;
 SELECT a.name, b.title FROM authors a RIGHT JOIN books b ON b.author_id = a.id ORDER BY b.id;
+-- extended
 SELECT a.name, b.title FROM authors a FULL JOIN books b ON b.author_id = a.id ORDER BY a.id NULLS LAST, b.id NULLS LAST;
 SELECT a.name, b.title FROM authors a FULL OUTER JOIN books b ON b.author_id = a.id WHERE a.id IS NULL OR b.id IS NULL ORDER BY 1 NULLS FIRST, 2;
 SELECT a.name, r.stars FROM authors a CROSS JOIN (VALUES (1), (2)) AS r(stars) WHERE a.id <= 2 ORDER BY 1, 2;

@@ -17,6 +17,7 @@ SELECT sum(price), avg(price), min(price), max(price), sum(big), avg(big), sum(r
 SELECT pg_typeof(count(*)), pg_typeof(sum(units)), pg_typeof(avg(units)), pg_typeof(sum(big)), pg_typeof(avg(price)), pg_typeof(sum(ratio)), pg_typeof(max(region)) FROM sales;
 SELECT sum(units::int2), avg(units::int2), sum(units::numeric), avg(1.0 * units), avg(ratio::float4), sum(ratio::float4) FROM sales;
 SELECT count(*), sum(units), avg(units), min(product), max(price), bool_and(ok), string_agg(product, ','), array_agg(id) FROM sales WHERE false;
+-- extended
 SELECT region, count(*), sum(units), avg(price) FROM sales GROUP BY region ORDER BY region NULLS LAST;
 SELECT region, product, sum(units) FROM sales GROUP BY region, product ORDER BY 1 NULLS FIRST, 2;
 SELECT product, count(*) AS n FROM sales GROUP BY product HAVING count(*) > 1 ORDER BY n DESC;

@@ -39,6 +39,7 @@ WITH rich AS (SELECT * FROM staff WHERE pay >= 80) SELECT name FROM rich ORDER B
 WITH a AS (SELECT dept_id, sum(pay) AS total FROM staff GROUP BY dept_id), b AS (SELECT max(total) AS m FROM a) SELECT a.dept_id FROM a, b WHERE a.total = b.m;
 WITH d AS (SELECT id, name FROM dept) SELECT s.name, d.name FROM staff s LEFT JOIN d ON d.id = s.dept_id ORDER BY s.id;
 WITH x(n) AS (VALUES (1), (2)) SELECT n * 10 FROM x ORDER BY 1;
+-- extended
 WITH RECURSIVE nums(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM nums WHERE n < 5) SELECT n, n * n FROM nums ORDER BY n;
 WITH RECURSIVE fib(a, b, i) AS (SELECT 0::int8, 1::int8, 1 UNION ALL SELECT b, a + b, i + 1 FROM fib WHERE i < 20) SELECT i, a FROM fib WHERE i % 5 = 0 ORDER BY i;
 CREATE TABLE tree (id int PRIMARY KEY, parent int, label text);

@@ -96,6 +96,7 @@ BEGIN ISOLATION LEVEL SERIALIZABLE;
 SHOW transaction_isolation;
 COMMIT;
 
+-- extended
 SHOW DateStyle;
 SHOW client_encoding;
 SHOW standard_conforming_strings;

@@ -25,6 +25,7 @@ COMMIT;
 SELECT plain FROM "MixedCase" ORDER BY plain;
 
 PREPARE get_plain (int) AS SELECT plain FROM "MixedCase" WHERE "Id" = $1;
+-- extended
 EXECUTE get_plain(2);
 EXECUTE get_plain (1);
 PREPARE add_row (int, text) AS INSERT INTO "MixedCase" ("Id", "select") VALUES ($1, $2);

@@ -14,7 +14,7 @@ import {
   indexSpanForRange,
   tableSpan,
 } from '../../../sql/rowenc/index.js';
-import { types, arrayOf, withTypmod } from '../../../sql/types/index.js';
+import { types, arrayOf, parseJson, withTypmod } from '../../../sql/types/index.js';
 import type { Datum, SqlType } from '../../../sql/types/index.js';
 import { col, index, table } from './fixtures.js';
 
@@ -143,7 +143,7 @@ describe('rowenc rows', () => {
       1_700_000_000_000_000n,
       n,
       { dims: [3], lowerBounds: [1], elements: [1, null, 3] },
-      { a: [1, 'x', null, true], b: { c: 2 } },
+      parseJson('{"a": [1, "x", null, 1.50, true], "b": {"c": 18446744073709551616}}', true),
       { months: 1, days: -2, micros: 3n },
     ];
     const key = encodePrimaryKey(t, row);

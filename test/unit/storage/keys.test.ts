@@ -190,3 +190,17 @@ describe('key helpers', () => {
     expect(indexPrefix(300, 2).subarray(0, tablePrefix(300).length)).toEqual(tablePrefix(300));
   });
 });
+
+describe('int fast paths', () => {
+  it('encode a number exactly like the same bigint, ascending and descending', () => {
+    const values = [0, 1, 69, 70, 255, 256, 65535, 65536, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 2 ** 48, 2 ** 53 - 1, -1, -70, -256, -(2 ** 31), -(2 ** 53) + 1];
+    for (const v of values) {
+      for (const desc of [false, true]) {
+        const a = new KeyWriter().int(v, desc).finish();
+        const b = new KeyWriter().int(BigInt(v), desc).finish();
+        expect(a.toString('hex')).toBe(b.toString('hex'));
+        expect(new KeyReader(a).intNumber(desc)).toBe(v);
+      }
+    }
+  });
+});

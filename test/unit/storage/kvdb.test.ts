@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KvError, openKvDb } from '../../../storage/index.js';
 import type { KvDb, KvDbOptions } from '../../../storage/index.js';
+import { txnRecordKey } from '../../../storage/mvcc/index.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 const s = (x: Buffer | null): string | null => (x === null ? null : x.toString());
@@ -188,5 +189,54 @@ describe('KvDb shutdown', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('large commits (asynchronous intent resolution)', () => {
+  it('survive a stop before resolution finishes: the txn record resolves intents after reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shoal-large-'));
+    try {
+      const db = await openKvDb({ engine: 'rocksdb', dir });
+      const t = db.begin();
+      const rows = Array.from({ length: 3000 }, (_, i) => ({ kind: 'put' as const, key: b(`L${String(i).padStart(5, '0')}`), value: b(`v${i}`) }));
+      await t.send(rows); // intents reach the engine; the commit condenses 3000 lock spans into one range
+      const sp = t.savepoint();
+      await t.send([{ kind: 'put', key: b('L00007'), value: b('rolled-back') }]);
+      await t.rollbackToSavepoint(sp);
+      const committing = t.commit();
+      await db.close(); // the commit lands, but resolution stops early: intents and the record remain
+      await committing;
+      expect(t.status).toBe('committed');
+      const again = await openKvDb({ engine: 'rocksdb', dir });
+      // The committed record is what tells readers the leftover intents committed.
+      expect(again.store.engine.get(txnRecordKey(Buffer.from(t.id, 'hex')))).toBeDefined();
+      const r = again.begin();
+      const got = await r.scan(b('L'), b('M'));
+      expect(got).toHaveLength(3000);
+      expect(got[7]!.value.toString()).toBe('v7');
+      expect(got[2999]!.value.toString()).toBe('v2999');
+      await r.commit();
+      // Writers are not blocked by leftovers either.
+      const w = again.begin();
+      await w.put(b('L01234'), b('new'));
+      await w.commit();
+      await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('large commits on memory', () => {
+  it('resolve every intent before the commit is acknowledged', async () => {
+    const db = await openKvDb({ engine: 'memory' });
+    const t = db.begin();
+    await t.send(Array.from({ length: 2500 }, (_, i) => ({ kind: 'conditionalPut' as const, key: b(`M${String(i).padStart(5, '0')}`), value: b('v'), expected: null })));
+    await t.commit();
+    expect(db.store.backgroundTasks).toBe(0);
+    const r = db.begin();
+    expect(await r.scan(b('M'), b('N'))).toHaveLength(2500);
+    await r.commit();
+    await db.close();
   });
 });
