@@ -34,6 +34,23 @@ async function concurrent(name: string, engine: string, clients: number, perClie
   record(name, engine, clients * perClient, performance.now() - t0);
 }
 
+/** Key encoding alone (no engine): a table/index prefix plus one int column, as sql/rowenc builds point keys. */
+function keyBench(): void {
+  const n = quick ? 200_000 : 2_000_000;
+  const prefix = indexPrefix(106, 1);
+  const cases: Array<[string, (i: number) => number]> = [
+    ['key encode: prefix + int (0..500k)', (i) => (i * 7919) % 500_000],
+    ['key encode: prefix + small int (0..59)', (i) => i % 60],
+  ];
+  let bytes = 0;
+  for (const [name, value] of cases) {
+    const t0 = performance.now(); // synchronous loop: no per-op await in the measurement
+    for (let i = 0; i < n; i++) bytes += new KeyWriter(prefix).int(value(i)).finish().length;
+    record(name, '-', n, performance.now() - t0);
+  }
+  if (bytes === 0) throw new Error('unreachable: keys were encoded');
+}
+
 async function engineBench(dir: string): Promise<void> {
   const e = await openEngine({ engine: 'rocksdb', dir: join(dir, 'engine') });
   const n = quick ? 20_000 : 100_000;
@@ -125,6 +142,7 @@ async function kvBench(kind: 'rocksdb' | 'rocksdb-inline-fsync' | 'memory', dir:
 
 const dir = mkdtempSync(join(tmpdir(), 'shoal-kv-micro-'));
 try {
+  keyBench();
   await engineBench(dir);
   await kvBench('rocksdb', dir);
   await kvBench('rocksdb-inline-fsync', dir);
