@@ -127,17 +127,29 @@ export const PROC_OID_BASE = 20_000;
 /** pg_class OIDs of the virtual views that PostgreSQL numbers per installation (pg_tables, ...). */
 export const VIRTUAL_VIEW_OID_BASE = 12_000;
 
-/** OID of a role name (only the built-in roles exist). */
+/** First OID of the roles other than the built-in ones (a stable hash of the name above it). */
+export const USER_ROLE_OID_BASE = 16_400;
+const USER_ROLE_OIDS = 1_000_000;
+
+/**
+ * OID of a role name: fixed for the built-in roles, else a stable hash of the name (Shoal
+ * keeps no role catalog yet: owners are stored by name), so pg_class.relowner and pg_roles.oid
+ * agree and pg_get_userbyid can map it back (see roleName's `known`).
+ */
 export function roleOid(name: string): number {
   if (name === 'postgres') return FixedOid.rolePostgres;
   if (name === 'pg_database_owner') return FixedOid.pgDatabaseOwner;
-  return FixedOid.roleRoot;
+  if (name === 'root') return FixedOid.roleRoot;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return USER_ROLE_OID_BASE + (h % USER_ROLE_OIDS);
 }
 
-/** Name of a role OID, or undefined. */
-export function roleName(oid: number): string | undefined {
+/** Name of a role OID, or undefined; `known` lists other role names that may own objects. */
+export function roleName(oid: number, known: Iterable<string> = []): string | undefined {
   if (oid === FixedOid.rolePostgres) return 'postgres';
   if (oid === FixedOid.roleRoot) return 'root';
   if (oid === FixedOid.pgDatabaseOwner) return 'pg_database_owner';
+  for (const n of known) if (roleOid(n) === oid) return n;
   return undefined;
 }

@@ -554,6 +554,7 @@ export class SqlSession implements Session {
       evalConstExpr: (sqlText, type) => s.evalConstExpr(sqlText, type),
       evalRowExpr: (sqlText, table, row) => s.evalRowExpr(rowPlans, sqlText, table, row),
       notice: (n) => sink.notice(n),
+      checkCancel: () => s.checkCancel(),
     };
   }
 

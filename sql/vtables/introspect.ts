@@ -93,8 +93,8 @@ export function pgTableIsVisible(snap: CatalogSnapshot, relOid: number): boolean
 }
 
 /** pg_get_userbyid: the role name, or PostgreSQL's "unknown (OID=n)". */
-export function pgGetUserById(roleOid: number): string {
-  return roleName(roleOid) ?? `unknown (OID=${roleOid})`;
+export function pgGetUserById(roleOid: number, known: Iterable<string> = []): string {
+  return roleName(roleOid, known) ?? `unknown (OID=${roleOid})`;
 }
 
 /** Splits a possibly quoted, possibly qualified name the way PostgreSQL's parser folds it. */
@@ -200,7 +200,7 @@ export function regResolverFor(snap: CatalogSnapshot): RegResolver {
 /** builtins' CatalogInfo over the snapshot (sequence functions are the engine's to add). */
 export function catalogInfoFor(snap: CatalogSnapshot): CatalogInfo {
   return {
-    userNameById: (oid) => roleName(oid),
+    userNameById: (oid) => roleName(oid, snap.ownerNames()),
     relationIsVisible: (oid) => snap.isVisible(oid),
     typeIsVisible: () => true,
     indexDef: (oid: number, column: number, pretty?: boolean) => pgGetIndexdef(snap, oid, column, pretty ?? false) ?? undefined,

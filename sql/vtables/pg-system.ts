@@ -8,6 +8,8 @@ import { allFunctionNames } from '../builtins/index.js';
 import { allTypeMeta } from '../types/index.js';
 import { arr, defineTable } from './define.js';
 import type { RowObject, TableDef } from './define.js';
+import type { VirtualContext } from '../catalog/index.js';
+import type { CatalogSnapshot } from './snapshot.js';
 
 const PG = 'pg_catalog';
 /** PostgreSQL's encoding number of UTF8 (pg_encoding_to_char(6) = 'UTF8'). */
@@ -54,16 +56,23 @@ function roleRow(r: Role, password: string | null): RowObject {
   };
 }
 
-const pgRoles = defineTable(PG, 'pg_roles', 12_001, ROLE_SPEC, () => ROLES.map((r) => roleRow(r, '********')));
-const pgAuthid = defineTable(PG, 'pg_authid', 1260, ROLE_SPEC, () => ROLES.map((r) => roleRow(r, null)));
+/** The built-in roles plus every other login that owns an object or is connected (a login role each). */
+function allRoles(snap: CatalogSnapshot, ctx: VirtualContext): Role[] {
+  const names = new Set(ROLES.map((r) => r.name));
+  const extra = [...snap.ownerNames(), ctx.user].filter((n) => !names.has(n) && (names.add(n), true));
+  return [...ROLES, ...extra.sort().map((name) => ({ name, superuser: false, login: true }))];
+}
+
+const pgRoles = defineTable(PG, 'pg_roles', 12_001, ROLE_SPEC, (snap, ctx) => allRoles(snap, ctx).map((r) => roleRow(r, '********')));
+const pgAuthid = defineTable(PG, 'pg_authid', 1260, ROLE_SPEC, (snap, ctx) => allRoles(snap, ctx).map((r) => roleRow(r, null)));
 const pgUser = defineTable(
   PG,
   'pg_user',
   12_002,
   'usename name, usesysid oid, usecreatedb bool, usesuper bool, userepl bool, usebypassrls bool, passwd text, ' +
     'valuntil timestamptz, useconfig text[]',
-  () =>
-    ROLES.filter((r) => r.login).map((r) => ({
+  (snap, ctx) =>
+    allRoles(snap, ctx).filter((r) => r.login).map((r) => ({
       usename: r.name, usesysid: roleOid(r.name), usecreatedb: r.superuser, usesuper: r.superuser,
       userepl: r.superuser, usebypassrls: r.superuser, passwd: '********',
     })),

@@ -41,6 +41,19 @@ export class CatalogSnapshot {
   private readonly virtualByOid = new Map<number, VirtualTable>();
   /** Effective search path (pg_catalog first unless listed), for visibility and name output. */
   readonly path: readonly string[];
+  private owners: string[] | null = null;
+
+  /** Every role name that owns an object here (roles are not a catalog of their own yet). */
+  ownerNames(): readonly string[] {
+    if (this.owners === null) {
+      const set = new Set<string>();
+      for (const list of [this.schemas, this.tables, this.sequences, this.databases] as ReadonlyArray<ReadonlyArray<{ readonly owner?: string }>>) {
+        for (const d of list) if (d.owner !== undefined) set.add(d.owner);
+      }
+      this.owners = [...set];
+    }
+    return this.owners;
+  }
 
   constructor(
     readonly databaseId: number,

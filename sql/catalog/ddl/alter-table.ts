@@ -148,7 +148,7 @@ async function backfillColumn(ctx: DdlContext, before: TableDescriptor, after: T
   }
   const batch = new Batcher(ctx, () => new Error('backfillColumn: no unique keys'));
   await forEachRow(
-    ctx.txn,
+    ctx,
     before,
     async (old, key) => {
       let value: Datum = null;
@@ -172,7 +172,7 @@ async function setNotNull(ctx: DdlContext, tg: Target, name: string): Promise<vo
   const col = requireColumn(tg.table, name);
   if (!col.nullable) return;
   const pos = tg.table.columns.indexOf(col);
-  await forEachRow(ctx.txn, tg.table, (row) => {
+  await forEachRow(ctx, tg.table, (row) => {
     if (row[pos] === null) throw nullsError(tg.table, col);
   });
   await write(ctx, tg, { columns: replaceColumn(tg.table, { ...col, nullable: false }) });
@@ -273,7 +273,7 @@ async function addCheck(ctx: DdlContext, tg: Target, c: Constraint): Promise<voi
   if (constraintNames(tg.table).includes(name)) throw sqlError('42710', `constraint "${name}" for relation "${tg.table.name}" already exists`);
   const check: CheckConstraint = { name, expr: text };
   if (c.skip_validation !== true) {
-    await forEachRow(ctx.txn, tg.table, async (row) => {
+    await forEachRow(ctx, tg.table, async (row) => {
       if (ctx.evalRowExpr === undefined) throw sqlError('0A000', 'adding a CHECK constraint to a non-empty table is not supported');
       const ok = await ctx.evalRowExpr(text, tg.table, row);
       if (ok === false) {

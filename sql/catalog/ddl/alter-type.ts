@@ -65,7 +65,7 @@ async function rewriteRows(
     detail: `${keyDetail(after, after.primaryIndex.columnIds, row)} is duplicated.`,
   }));
   await forEachRow(
-    ctx.txn,
+    ctx,
     before,
     async (old, key) => {
       const row = [...old];

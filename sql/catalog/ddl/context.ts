@@ -42,6 +42,8 @@ export interface DdlContext {
    */
   evalRowExpr?(sqlText: string, table: import('../descriptors.js').TableDescriptor, row: readonly Datum[]): Promise<Datum>;
   notice(n: Notice): void;
+  /** Throws 57014 once the client asked to cancel (checked between chunks of long rewrites). */
+  checkCancel?(): void;
 }
 
 export interface DdlResult {

@@ -92,7 +92,7 @@ export async function backfillIndex(ctx: DdlContext, table: TableDescriptor, ind
     constraint: index.name,
   }));
   await forEachRow(
-    ctx.txn,
+    ctx,
     table,
     (row) => {
       for (const e of indexEntries(table, index, row)) batch.add(e.key, e.value, e.unique, row);
@@ -223,7 +223,7 @@ export async function replacePrimaryKey(ctx: DdlContext, table: TableDescriptor,
   // the whole old index would build one write batch as large as the table); the old
   // secondary entries are deleted afterwards.
   await forEachRow(
-    ctx.txn,
+    ctx,
     table,
     (old, oldKey) => {
       const row = new Array<Datum>(keep.length);

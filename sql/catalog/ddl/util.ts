@@ -3,7 +3,6 @@
 // table's rows for backfills and rewrites. Used by the other catalog/ddl modules only.
 
 import assert from 'node:assert/strict';
-import type { Txn } from '../../../storage/index.js';
 import { keyNext } from '../../../storage/index.js';
 import { sqlError } from '../../errors.js';
 import type { Node, RangeVar } from '../../parse/index.js';
@@ -177,11 +176,11 @@ export function bump(t: TableDescriptor, changes: Partial<TableDescriptor>): Tab
 /**
  * Scans every row of the table's primary index in chunks, decoding each. `fn` may return
  * nothing (no await per row); `afterChunk` runs after each chunk (to send queued writes).
- * Yields an event-loop turn between chunks: KV calls may resolve without one, and a long
- * rewrite must not starve other sessions, /health or a cancel request.
+ * Yields an event-loop turn between chunks (KV calls may resolve without one, and a long
+ * rewrite must not starve other sessions or /health) and honours a cancel request there.
  */
 export async function forEachRow(
-  txn: Txn,
+  ctx: DdlContext,
   table: TableDescriptor,
   fn: (row: Datum[], key: Buffer, value: Buffer) => Promise<void> | void,
   afterChunk?: () => Promise<void>,
@@ -189,7 +188,8 @@ export async function forEachRow(
   const span = indexSpan(table, table.primaryIndex);
   let start = span.key;
   for (;;) {
-    const rows = await txn.scan(start, span.endKey, { limit: scanChunkRows });
+    ctx.checkCancel?.();
+    const rows = await ctx.txn.scan(start, span.endKey, { limit: scanChunkRows });
     for (const kv of rows) {
       const r = fn(decodeRow(table, kv.key, kv.value), kv.key, kv.value);
       if (r !== undefined) await r;

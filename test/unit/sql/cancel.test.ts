@@ -78,6 +78,14 @@ describe('cancel and event-loop yields', () => {
     expect(stallMsMax).toBeLessThan(1500);
   }, 120_000);
 
+  it('a long ALTER TABLE rewrite stops with 57014 between chunks', async () => {
+    await rows(s, 'create table wide (k int not null, v text); insert into wide select g, repeat(\'x\', 50) from generate_series(1, 40000) g');
+    const r = await cancelAfter('alter table wide add primary key (k)', 50);
+    expect(r.code).toBe('57014');
+    expect(r.stopMs).toBeLessThan(1000);
+    expect(await rows(s, 'select count(*) from wide')).toEqual([['40000']]);
+  }, 60_000);
+
   it('the session works after a cancel', async () => {
     expect(await rows(s, 'select count(*) from big')).toEqual([['20000']]);
   });
