@@ -32,6 +32,15 @@ export class SqlError extends Error {
   }
 }
 
+/** A NOTICE/WARNING sent to the client (NoticeResponse); raised by the session and by DDL. */
+export interface Notice {
+  readonly severity: 'WARNING' | 'NOTICE' | 'DEBUG' | 'INFO' | 'LOG';
+  readonly code: string;
+  readonly message: string;
+  readonly detail?: string;
+  readonly hint?: string;
+}
+
 /** Shorthand used across sql/: `throw sqlError('42P01', 'relation "t" does not exist')`. */
 export function sqlError(code: string, message: string, fields: SqlErrorFields = {}): SqlError {
   return new SqlError(code, message, fields);

@@ -4,7 +4,7 @@
 // the sink never interprets SQL. Values reach the sink already encoded in the format the
 // client asked for, so the wire layer can copy them straight into DataRow messages.
 
-import type { SqlError } from '../errors.js';
+import type { Notice, SqlError } from '../errors.js';
 
 /** Column metadata of a RowDescription message. */
 export interface FieldDescription {
@@ -27,13 +27,7 @@ export interface FieldDescription {
  */
 export type WireValue = string | Buffer | null;
 
-export interface Notice {
-  readonly severity: 'WARNING' | 'NOTICE' | 'DEBUG' | 'INFO' | 'LOG';
-  readonly code: string;
-  readonly message: string;
-  readonly detail?: string;
-  readonly hint?: string;
-}
+export type { Notice } from '../errors.js';
 
 export interface CopyInRequest {
   /** 0 text, 1 binary (overall). */

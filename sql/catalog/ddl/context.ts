@@ -5,19 +5,10 @@
 import type { Txn } from '../../../storage/index.js';
 import type { Datum, SqlType } from '../../types/index.js';
 import type { Catalog } from '../catalog.js';
+import type { Notice } from '../../errors.js';
 import type { Sequences } from '../sequences.js';
 
-/**
- * A NOTICE raised by DDL. Structurally the same as sql/session's Notice (declared here so the
- * catalog does not import the session package, which imports the catalog).
- */
-export interface Notice {
-  readonly severity: 'WARNING' | 'NOTICE' | 'DEBUG' | 'INFO' | 'LOG';
-  readonly code: string;
-  readonly message: string;
-  readonly detail?: string;
-  readonly hint?: string;
-}
+export type { Notice };
 
 export interface DdlContext {
   readonly txn: Txn;
