@@ -5,6 +5,7 @@
 
 import type { KvRequest, KvResponse, LockStrength, LockWaitPolicy, Timestamp } from './index.js';
 import type { KvErrorCode } from './index.js';
+import type { RangeDescriptor, ReplicaDescriptor } from './range.js';
 import type { TxnMeta } from './txn-meta.js';
 
 /** [key, endKey) or, with endKey null, the single key. */
@@ -74,13 +75,17 @@ export interface BatchRequest {
  * Errors a replica returns instead of responses. `writeTooOld`: move the transaction to
  * actualTs (refresh, then retry); `refreshFailed`: the reads are stale; `kv`: a KvError for
  * the caller (ConditionFailed, LockNotAvailable, Deadlock, TxnAborted, Unavailable);
- * `rangeKeyMismatch`: the range cache is stale (ranges arrive in a later issue).
+ * `rangeKeyMismatch`: the range cache is stale (`ranges`: the replica's current descriptor
+ * and, after a split, its neighbour's — the cache's update); `notLeaseholder`: retry on the
+ * leaseholder (if known); `rangeNotFound`: the node holds no replica of the range.
  */
 export type BatchError =
   | { readonly kind: 'writeTooOld'; readonly actualTs: Timestamp; readonly key: Buffer }
   | { readonly kind: 'refreshFailed'; readonly key: Buffer }
   | { readonly kind: 'kv'; readonly code: KvErrorCode; readonly message: string; readonly actual?: Buffer | null; readonly index: number }
-  | { readonly kind: 'rangeKeyMismatch'; readonly rangeId: number };
+  | { readonly kind: 'rangeKeyMismatch'; readonly rangeId: number; readonly ranges?: readonly RangeDescriptor[] }
+  | { readonly kind: 'notLeaseholder'; readonly rangeId: number; readonly leaseholder: ReplicaDescriptor | null }
+  | { readonly kind: 'rangeNotFound'; readonly rangeId: number };
 
 export type BatchResponse =
   | {

@@ -123,10 +123,30 @@ export interface Txn {
   readonly status: 'pending' | 'committed' | 'aborted';
 }
 
+/** One range as SHOW RANGES and shoal_internal.ranges report it. */
+export interface RangeInfo {
+  readonly rangeId: number;
+  /** Inclusive start and exclusive end key of the range. */
+  readonly startKey: Buffer;
+  readonly endKey: Buffer;
+  readonly replicas: ReadonlyArray<{ readonly nodeId: number; readonly storeId: number; readonly replicaId: number }>;
+  /** Node id of the leaseholder, null if unknown (no lease, unreachable). */
+  readonly leaseholder: number | null;
+  /** Approximate bytes of live data (keys and values), null if unknown. */
+  readonly sizeBytes: number | null;
+}
+
 /** The database as seen by sql/: a factory of transactions over the whole key space. */
 export interface KvDb {
   begin(opts?: TxnOptions): Txn;
   /** The node's current HLC time. */
   now(): Timestamp;
+  /**
+   * Splits the range that contains `key` so that a range starts at `key` (no-op when one
+   * already does). Used by ALTER TABLE … SPLIT AT and by CREATE TABLE (a table per range).
+   */
+  adminSplit(key: Buffer): Promise<void>;
+  /** The ranges overlapping [key, endKey), in key order. */
+  ranges(key: Buffer, endKey: Buffer): Promise<RangeInfo[]>;
   close(): Promise<void>;
 }

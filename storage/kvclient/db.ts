@@ -1,7 +1,8 @@
 // KvDb: the factory of transactions that sql/ uses. Holds the HLC (transaction timestamps),
 // the DistSender (routing through a Transport) and the Rng (transaction ids).
 
-import type { KvDb, Timestamp, Txn, TxnOptions } from '../api/index.js';
+import type { KvDb, RangeInfo, Timestamp, Txn, TxnOptions } from '../api/index.js';
+import { KvError } from '../api/index.js';
 import type { Rng } from '../base/rng.js';
 import type { Hlc } from '../hlc/hlc.js';
 import type { DistSender } from './dist-sender.js';
@@ -22,6 +23,15 @@ export class KvClientDb implements KvDb {
 
   now(): Timestamp {
     return this.hlc.now();
+  }
+
+  // Placeholder until ranges split (issue 3): one range, nothing to split.
+  adminSplit(_key: Buffer): Promise<void> {
+    return Promise.reject(new KvError('Unavailable', 'range splits are not implemented yet'));
+  }
+
+  ranges(_key: Buffer, _endKey: Buffer): Promise<RangeInfo[]> {
+    return Promise.resolve([]);
   }
 
   close(): Promise<void> {

@@ -34,6 +34,8 @@ function flaky(kv: KvDb): KvDb & { failCommits: number; commits: number } {
       });
     },
     now: () => kv.now(),
+    adminSplit: (key: Buffer) => kv.adminSplit(key),
+    ranges: (key: Buffer, endKey: Buffer) => kv.ranges(key, endKey),
     close: () => kv.close(),
   };
   return db;
