@@ -191,6 +191,13 @@ export interface RaftConfig {
   readonly checkQuorum: boolean;
   /** Randomness for election timeouts (injected: the simulator seeds it). Returns [0, n). */
   readonly randomInt: (n: number) => number;
+  /**
+   * How ReadIndex confirms leadership: 'safe' (default) waits for a heartbeat quorum;
+   * 'leaseBased' trusts CheckQuorum's lease (requires checkQuorum; sensitive to clock drift).
+   */
+  readonly readOnlyOption?: 'safe' | 'leaseBased';
+  /** Bytes of committed entries in one Ready at most (default 64 MiB; at least one entry). */
+  readonly committedBytesPerReadyMax?: number;
 }
 
 /** What a RawNode reports about itself (status pages, tests, the store's lease logic). */

@@ -1,0 +1,37 @@
+// Public face of storage/raft: the RawNode API, the data types, MemoryStorage, the ConfChange
+// codec and the typed errors. storage/store, storage/range, src/rpc's codec and the
+// simulator import from here only.
+//
+// Starting a brand-new group: give the RawNode a storage whose initialState() returns the
+// group's initial ConfState with an empty log (firstIndex 1, lastIndex 0, term(0) = 0):
+//   const storage = new MemoryStorage(bootstrapConfState([1, 2, 3]));
+//   const node = new RawNode({ id: 1, storage, applied: 0, ... });
+// Every member starts the same way; a replica added later starts with an empty ConfState
+// (new MemoryStorage()) and receives the log or a snapshot from the leader. Restarting a node:
+// the same storage, with config.applied = the index its state machine has applied.
+
+export * from './types.js';
+export { RawNode } from './raw-node.js';
+export { MemoryStorage } from './memory-storage.js';
+export {
+  CompactedError,
+  UnavailableError,
+  SnapshotOutOfDateError,
+  SnapshotTemporarilyUnavailableError,
+  ProposalDroppedError,
+  ConfChangeError,
+} from './errors.js';
+export type { ProposalDroppedReason } from './errors.js';
+export { encodeConfChange, decodeConfChange, isLeaveJoint, enterJoint, LEAVE_JOINT } from './confchange.js';
+export { makeMessage, entryBytes, payloadBytes, confStateEqual, EMPTY_CONF_STATE, ENTRY_OVERHEAD_BYTES } from './util.js';
+export type { MessageInit } from './util.js';
+export { CAMPAIGN_TRANSFER } from './raft.js';
+export { PENDING_READ_INDEX_MAX } from './read-only.js';
+export { describeMessage, describeEntry, describeReady, describeConfState, describeHardState } from './describe.js';
+
+import type { ConfState, PeerId } from './types.js';
+
+/** The ConfState of a new group with these voters (and learners). */
+export function bootstrapConfState(voters: readonly PeerId[], learners: readonly PeerId[] = []): ConfState {
+  return { voters: [...voters], learners: [...learners], votersOutgoing: [], learnersNext: [], autoLeave: false };
+}
