@@ -2,7 +2,7 @@
 // descriptors, for sql/types' text I/O of reg* values ('t'::regclass, oid::regclass).
 // Built by the engine (async load, then sync use) for statements that need it.
 
-import { descriptorOid, PG_CATALOG_SCHEMA_ID, INFORMATION_SCHEMA_ID } from '../catalog/index.js';
+import { descriptorOid, PG_CATALOG_SCHEMA_ID, INFORMATION_SCHEMA_ID, SHOAL_INTERNAL_SCHEMA_ID } from '../catalog/index.js';
 import type { Catalog, Descriptor, VirtualTable } from '../catalog/index.js';
 import type { RegResolver } from '../types/index.js';
 
@@ -26,6 +26,7 @@ export async function loadRegResolver(input: RegSnapshotInput): Promise<RegResol
   const schemaName = new Map<number, string>([
     [PG_CATALOG_SCHEMA_ID, 'pg_catalog'],
     [INFORMATION_SCHEMA_ID, 'information_schema'],
+    [SHOAL_INTERNAL_SCHEMA_ID, 'shoal_internal'],
   ]);
   for (const d of mine) if (d.kind === 'schema') schemaName.set(d.id, d.name);
   const rels = mine.filter((d): d is Descriptor & { schemaId: number; name: string } => d.kind === 'table' || d.kind === 'sequence');
@@ -57,7 +58,7 @@ export async function loadRegResolver(input: RegSnapshotInput): Promise<RegResol
     regnamespaceIn(text: string): number | undefined {
       const n = unquote(text);
       for (const [id, name] of schemaName) {
-        if (name === n) return id === PG_CATALOG_SCHEMA_ID || id === INFORMATION_SCHEMA_ID ? undefined : descriptorOid(id);
+        if (name === n) return id === PG_CATALOG_SCHEMA_ID || id === INFORMATION_SCHEMA_ID || id === SHOAL_INTERNAL_SCHEMA_ID ? undefined : descriptorOid(id);
       }
       return undefined;
     },

@@ -12,6 +12,7 @@ export {
   FIRST_USER_DESCRIPTOR_ID,
   PG_CATALOG_SCHEMA_ID,
   INFORMATION_SCHEMA_ID,
+  SHOAL_INTERNAL_SCHEMA_ID,
 } from './system.js';
 
 export const DEFAULT_DATABASES: readonly string[] = ['defaultdb', 'postgres'];

@@ -16,9 +16,10 @@ import type {
 import {
   DESCRIPTOR_ID_COUNTER,
   FIRST_USER_DESCRIPTOR_ID,
-  INFORMATION_SCHEMA_ID,
-  PG_CATALOG_SCHEMA_ID,
+  VIRTUAL_SCHEMA_IDS,
+  VIRTUAL_SCHEMA_NAMES,
   counterKey,
+  isVirtualSchemaName,
   decodeDescriptor,
   decodeInt,
   decodeNamespaceEntry,
@@ -31,6 +32,7 @@ import {
   namespaceKey,
   namespaceSpan,
 } from './system.js';
+import type { VirtualSchemaName } from './system.js';
 import type { VirtualTable, VirtualTableLookup } from './virtual.js';
 import { DESCRIPTOR_ID_MAX } from './oids.js';
 import { sqlError } from '../errors.js';
@@ -122,11 +124,11 @@ export type ResolvedRelation =
 const virtualSchemaMemo = new Map<string, SchemaDescriptor>();
 
 /** The synthesized descriptor of a virtual schema in database `databaseId`. */
-export function virtualSchema(databaseId: DescriptorId, name: 'pg_catalog' | 'information_schema'): SchemaDescriptor {
+export function virtualSchema(databaseId: DescriptorId, name: VirtualSchemaName): SchemaDescriptor {
   const key = `${databaseId}/${name}`;
   let s = virtualSchemaMemo.get(key);
   if (s === undefined) {
-    const id = name === 'pg_catalog' ? PG_CATALOG_SCHEMA_ID : INFORMATION_SCHEMA_ID;
+    const id = VIRTUAL_SCHEMA_IDS[name];
     s = Object.freeze({ kind: 'schema', id, databaseId, name, owner: 'postgres', virtual: true } as const);
     virtualSchemaMemo.set(key, s);
   }
@@ -196,8 +198,7 @@ export class Catalog {
 
   /** Schema by id; the virtual schemas need the database they are seen from. */
   async getSchemaById(id: DescriptorId, databaseId = 0): Promise<SchemaDescriptor | null> {
-    if (id === PG_CATALOG_SCHEMA_ID) return virtualSchema(databaseId, 'pg_catalog');
-    if (id === INFORMATION_SCHEMA_ID) return virtualSchema(databaseId, 'information_schema');
+    for (const name of VIRTUAL_SCHEMA_NAMES) if (VIRTUAL_SCHEMA_IDS[name] === id) return virtualSchema(databaseId, name);
     const d = await this.getDescriptorById(id);
     return d !== null && d.kind === 'schema' ? d : null;
   }
@@ -223,7 +224,7 @@ export class Catalog {
   }
 
   async getSchema(databaseId: DescriptorId, name: string): Promise<SchemaDescriptor | null> {
-    if (name === 'pg_catalog' || name === 'information_schema') return virtualSchema(databaseId, name);
+    if (isVirtualSchemaName(name)) return virtualSchema(databaseId, name);
     const id = await this.lookupName(databaseId, 0, name);
     if (id === null) return null;
     const d = await this.getDescriptorById(id);
@@ -260,7 +261,7 @@ export class Catalog {
   /** The schema CREATE puts an unqualified name in: the first existing search-path schema. */
   async creationSchema(databaseId: DescriptorId, searchPath: readonly string[], user?: string): Promise<SchemaDescriptor | null> {
     for (const sname of effectiveSearchPath(searchPath, user)) {
-      if (sname === 'pg_catalog' || sname === 'information_schema') continue;
+      if (isVirtualSchemaName(sname)) continue;
       const schema = await this.getSchema(databaseId, sname);
       if (schema !== null) return schema;
     }
@@ -313,7 +314,10 @@ export class Catalog {
   async listSchemas(databaseId: DescriptorId): Promise<SchemaDescriptor[]> {
     const all = await this.allDescriptors();
     const stored = all.filter((d): d is SchemaDescriptor => d.kind === 'schema' && d.databaseId === databaseId);
-    return [...sortByName(stored), virtualSchema(databaseId, 'pg_catalog'), virtualSchema(databaseId, 'information_schema')];
+    // shoal_internal resolves by name but is not listed: PostgreSQL tools (psql's \dn, ORM
+    // introspection) then see exactly the schemas PostgreSQL would show.
+    const listed = VIRTUAL_SCHEMA_NAMES.filter((n) => n !== 'shoal_internal');
+    return [...sortByName(stored), ...listed.map((n) => virtualSchema(databaseId, n))];
   }
 
   async listTables(databaseId: DescriptorId, schemaId?: DescriptorId): Promise<TableDescriptor[]> {

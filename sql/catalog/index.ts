@@ -15,7 +15,7 @@ export * from './oids.js';
 export type { VirtualTable, VirtualColumn, VirtualContext, VirtualSessionInfo, VirtualTableLookup } from './virtual.js';
 export { Catalog, DescriptorCache, effectiveSearchPath, virtualSchema } from './catalog.js';
 export type { ResolvedRelation, DescriptorCacheOptions } from './catalog.js';
-export { bootstrapCatalog, DEFAULT_DATABASES, PG_CATALOG_SCHEMA_ID, INFORMATION_SCHEMA_ID, FIRST_USER_DESCRIPTOR_ID } from './bootstrap.js';
+export { bootstrapCatalog, DEFAULT_DATABASES, PG_CATALOG_SCHEMA_ID, INFORMATION_SCHEMA_ID, SHOAL_INTERNAL_SCHEMA_ID, FIRST_USER_DESCRIPTOR_ID } from './bootstrap.js';
 export { executeDdl, isDdlStatement } from './ddl/index.js';
 export type { DdlContext, DdlResult, Notice as DdlNotice } from './ddl/context.js';
 export { Sequences, sequenceBlockSize, rowidBlockSize, readSequenceState } from './sequences.js';

@@ -24,6 +24,8 @@ export const FixedOid = {
   pgCatalogNamespace: 11,
   pgToastNamespace: 99,
   informationSchemaNamespace: 13_000,
+  /** Shoal's own introspection schema (no PostgreSQL counterpart). */
+  shoalInternalNamespace: 13_100,
   /** The bootstrap superuser, as in PostgreSQL. */
   rolePostgres: 10,
   roleRoot: 16_384,
@@ -102,15 +104,17 @@ export function decodeOid(oid: number): DecodedOid {
 /** pg_namespace.oid of a schema: fixed for the virtual schemas, else from the descriptor id. */
 export function namespaceOid(schema: { readonly id: DescriptorId; readonly name: string; readonly virtual?: boolean }): number {
   if (schema.virtual === true) {
-    return schema.name === 'pg_catalog' ? FixedOid.pgCatalogNamespace : FixedOid.informationSchemaNamespace;
+    if (schema.name === 'pg_catalog') return FixedOid.pgCatalogNamespace;
+    return schema.name === 'information_schema' ? FixedOid.informationSchemaNamespace : FixedOid.shoalInternalNamespace;
   }
   return descriptorOid(schema.id);
 }
 
 /** The virtual schema an OID names, if any. */
-export function virtualSchemaOfOid(oid: number): 'pg_catalog' | 'information_schema' | undefined {
+export function virtualSchemaOfOid(oid: number): 'pg_catalog' | 'information_schema' | 'shoal_internal' | undefined {
   if (oid === FixedOid.pgCatalogNamespace) return 'pg_catalog';
   if (oid === FixedOid.informationSchemaNamespace) return 'information_schema';
+  if (oid === FixedOid.shoalInternalNamespace) return 'shoal_internal';
   return undefined;
 }
 

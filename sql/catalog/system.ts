@@ -147,6 +147,19 @@ export const FIRST_USER_DESCRIPTOR_ID = 100;
 /** Virtual schemas: the same ids in every database (never stored). */
 export const PG_CATALOG_SCHEMA_ID = 5;
 export const INFORMATION_SCHEMA_ID = 6;
-export const VIRTUAL_SCHEMA_NAMES: readonly string[] = ['pg_catalog', 'information_schema'];
+/** shoal_internal: Shoal's introspection tables (ranges), like CockroachDB's crdb_internal. */
+export const SHOAL_INTERNAL_SCHEMA_ID = 7;
+export type VirtualSchemaName = 'pg_catalog' | 'information_schema' | 'shoal_internal';
+export const VIRTUAL_SCHEMA_NAMES: readonly VirtualSchemaName[] = ['pg_catalog', 'information_schema', 'shoal_internal'];
+/** Descriptor id of each virtual schema. */
+export const VIRTUAL_SCHEMA_IDS: Readonly<Record<VirtualSchemaName, number>> = {
+  pg_catalog: PG_CATALOG_SCHEMA_ID,
+  information_schema: INFORMATION_SCHEMA_ID,
+  shoal_internal: SHOAL_INTERNAL_SCHEMA_ID,
+};
+
+export function isVirtualSchemaName(name: string): name is VirtualSchemaName {
+  return (VIRTUAL_SCHEMA_NAMES as readonly string[]).includes(name);
+}
 /** Counter name of the descriptor id generator. */
 export const DESCRIPTOR_ID_COUNTER = 'descriptor_id';

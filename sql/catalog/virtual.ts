@@ -3,6 +3,7 @@
 // imports the catalog); sql/vtables implements these and the engine wires the lookup in
 // through DescriptorCache options.
 
+import type { RangeInfo } from '../../storage/index.js';
 import type { Datum, SqlType } from '../types/index.js';
 import type { Catalog } from './catalog.js';
 
@@ -23,6 +24,8 @@ export interface VirtualContext {
   readonly settings: ReadonlyMap<string, string>;
   /** Sessions of this node, for pg_stat_activity; absent means only the current one. */
   readonly sessions?: () => readonly VirtualSessionInfo[];
+  /** The KV ranges overlapping [key, endKey), for shoal_internal.ranges; absent means none. */
+  readonly ranges?: (key: Buffer, endKey: Buffer) => Promise<readonly RangeInfo[]>;
 }
 
 export interface VirtualSessionInfo {

@@ -2,11 +2,14 @@
 // trees (one per statement), caches them by text, and maps syntax errors to 42601 with
 // PostgreSQL's 1-based character position. Called by sql/session (and sql/index at startup).
 
-import { loadModule, parseSync } from 'libpg-query';
+import { loadModule, parseSync, scanSync } from 'libpg-query';
 import type { Node } from 'libpg-query';
 import { sqlError, SqlError } from '../errors.js';
+import { buildShoalStatement, isShoalSegment, splitTokens } from './shoal.js';
 
 export type * from 'libpg-query';
+export { shoalStmtOf } from './shoal.js';
+export type { ShoalStmt, IndexTarget, QualifiedName } from './shoal.js';
 
 /** One statement of a (possibly multi-statement) query string. */
 export interface ParsedStatement {
@@ -62,8 +65,23 @@ interface RawStmt {
   stmt_len?: number;
 }
 
+/**
+ * Cheap pre-check for text that may hold a Shoal-only statement (ALTER … SPLIT AT, SHOW
+ * RANGES; see shoal.ts): only such texts pay for a scanner pass before parsing.
+ */
+const SHOAL_HINT = /\b(split|ranges)\b/i;
+
 function parseUncached(sql: string): readonly ParsedStatement[] {
   if (isBlank(sql)) return [];
+  if (SHOAL_HINT.test(sql)) {
+    const withShoal = parseWithShoalStatements(sql);
+    if (withShoal !== null) return withShoal;
+  }
+  return parsePostgres(sql);
+}
+
+/** The PostgreSQL grammar over the whole text. */
+function parsePostgres(sql: string): readonly ParsedStatement[] {
   let result: { stmts?: RawStmt[] };
   try {
     result = parseSync(sql) as { stmts?: RawStmt[] };
@@ -81,6 +99,59 @@ function parseUncached(sql: string): readonly ParsedStatement[] {
     out.push(Object.freeze({ ast: raw.stmt, text: text.trim(), byteOffset: start }));
   }
   return Object.freeze(out);
+}
+
+/**
+ * Parses a text holding at least one Shoal-only statement: the scanner splits it into
+ * statements, Shoal statements become { ShoalStmt } nodes and the others go to the grammar
+ * one by one. Null when there is no Shoal statement (or the scanner fails: the grammar then
+ * reports the error), so every other text parses exactly as before.
+ */
+function parseWithShoalStatements(sql: string): readonly ParsedStatement[] | null {
+  let tokens;
+  try {
+    tokens = scanSync(sql).tokens;
+  } catch {
+    return null;
+  }
+  const bytes = Buffer.from(sql, 'utf8');
+  const segments = splitTokens(tokens, bytes.length);
+  if (!segments.some(isShoalSegment)) return null;
+  const errorAt = (byteOffset: number): number => charPosition(sql, byteOffset) + 1;
+  const out: ParsedStatement[] = [];
+  for (const seg of segments) {
+    const text = bytes.subarray(seg.start, seg.end).toString('utf8');
+    if (isShoalSegment(seg)) {
+      const parseQuery = (from: number): Node => parseSplitQuery(bytes.subarray(from, seg.end).toString('utf8'), charPosition(sql, from), errorAt(from));
+      const ast = buildShoalStatement(seg, errorAt, parseQuery);
+      out.push(Object.freeze({ ast, text: text.trim(), byteOffset: seg.start }));
+      continue;
+    }
+    for (const st of shifted(() => parsePostgres(text), charPosition(sql, seg.start))) {
+      out.push(Object.freeze({ ...st, byteOffset: seg.start + st.byteOffset }));
+    }
+  }
+  return Object.freeze(out);
+}
+
+/** The VALUES list or query after SPLIT AT: exactly one SELECT-like statement. */
+function parseSplitQuery(text: string, charOffset: number, position: number): Node {
+  const stmts = shifted(() => parsePostgres(text), charOffset);
+  const ast = stmts[0]?.ast;
+  if (stmts.length !== 1 || ast === undefined || nodeTag(ast) !== 'SelectStmt') {
+    throw sqlError('42601', 'SPLIT AT expects VALUES (…) or a SELECT query', { position });
+  }
+  return ast;
+}
+
+/** Runs a parse of a piece of the query, moving error positions to the whole query's. */
+function shifted<T>(parse: () => T, charOffset: number): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof SqlError) || e.fields.position === undefined) throw e;
+    throw sqlError(e.code, e.message, { ...e.fields, position: e.fields.position + charOffset });
+  }
 }
 
 function syntaxErrorOf(e: unknown, sql: string): SqlError {

@@ -21,6 +21,7 @@ export {
   uniqueEntryConflicts,
   primaryIndexPrefix,
 } from './row.js';
-export { indexSpanForPrefix, indexSpanForRange, tableSpan, indexSpan } from './spans.js';
+export { indexSpanForPrefix, indexSpanForRange, tableSpan, indexSpan, indexKeyColumns } from './spans.js';
 export { encodeKeyDatum, decodeKeyDatum, isKeyEncodable } from './keyenc.js';
 export { encodeValueDatum, decodeValueDatum } from './valenc.js';
+export { prettyKey, prettyKeyInTable, prettyKeySuffix } from './pretty.js';

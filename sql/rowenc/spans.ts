@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { KeyWriter, prefixEnd, tablePrefix } from '../../storage/index.js';
-import type { Datum } from '../types/index.js';
+import type { Datum, SqlType } from '../types/index.js';
 import { NULL_ASC, NULL_DESC, encodeKeyDatum } from './keyenc.js';
 import { indexLayoutOf } from './layout.js';
 import type { RowencIndex, RowencTable } from './layout.js';
@@ -22,6 +22,14 @@ export function tableSpan(table: RowencTable): Span {
 export function indexSpan(table: RowencTable, index: RowencIndex): Span {
   const key = indexLayoutOf(table, index).prefix;
   return { key, endKey: prefixEnd(key) };
+}
+
+/**
+ * The columns of an index's full key in key order (a secondary index's own columns, then the
+ * primary-key columns it carries): what indexSpanForPrefix accepts values for.
+ */
+export function indexKeyColumns(table: RowencTable, index: RowencIndex): ReadonlyArray<{ readonly name: string; readonly type: SqlType }> {
+  return indexLayoutOf(table, index).allCols.map((c) => ({ name: table.columns[c.pos]!.name, type: c.type }));
 }
 
 function prefixKey(table: RowencTable, index: RowencIndex, values: readonly Datum[]): { w: KeyWriter } {

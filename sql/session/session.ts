@@ -4,7 +4,7 @@
 // dispatch of every statement kind. Implements sql/session/api.ts for src/pgwire.
 
 import type { Node } from '../parse/index.js';
-import { nodeTag, parseSql } from '../parse/index.js';
+import { nodeTag, parseSql, shoalStmtOf } from '../parse/index.js';
 import { sqlError, SqlError } from '../errors.js';
 import type { SavepointToken, Txn } from '../../storage/index.js';
 import { Catalog, descriptorOid, DESCRIPTOR_OID_OFFSET, executeDdl, isDdlStatement, quoteIdent } from '../catalog/index.js';
@@ -35,6 +35,8 @@ import type { ServerShared, SessionInfoRow } from './shared.js';
 import { BufferingSink } from './sink.js';
 import { runUtility, utilityFields } from './utility.js';
 import { runCopy } from './copy.js';
+import { runShoal } from './ranges.js';
+import { prettyKey } from '../rowenc/index.js';
 
 /** Attempts of an implicit single-statement transaction before 40001 reaches the client. */
 export const implicitRetriesMax = 10;
@@ -116,6 +118,8 @@ export class SqlSession implements Session {
   private lastvalSeq: number | null = null;
   private readonly info: SessionInfoRow;
   private closed = false;
+  /** Range splits the open transaction's DDL asked for, made after it commits. */
+  private pendingSplits: Buffer[] = [];
 
   constructor(
     readonly shared: ServerShared,
@@ -310,6 +314,8 @@ export class SqlSession implements Session {
     this.failed = false;
     this.savepoints = [];
     this.portals.clear();
+    const splits = this.pendingSplits;
+    this.pendingSplits = [];
     if (txn === null) return;
     if (commit) {
       try {
@@ -322,10 +328,26 @@ export class SqlSession implements Session {
       }
       cat?.afterCommit();
       this.settings.endTxn(true);
+      await this.splitAfterCommit(splits);
     } else {
       if (txn.status === 'pending') await txn.rollback().catch(() => undefined);
       cat?.afterRollback();
       this.settings.endTxn(false);
+    }
+  }
+
+  /**
+   * The splits committed DDL asked for (CREATE TABLE: a table per range). Best effort: the
+   * statement already succeeded, so a failed split is logged and the table simply shares a
+   * range until a later split.
+   */
+  private async splitAfterCommit(keys: readonly Buffer[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        await this.shared.kv.adminSplit(key);
+      } catch (e) {
+        this.shared.logger.warn({ err: e, key: prettyKey(key) }, 'range split after CREATE TABLE failed');
+      }
     }
   }
 
@@ -368,6 +390,7 @@ export class SqlSession implements Session {
         return (settings ??= new Map(s.settings.showAll().map((r) => [r.name, r.setting])));
       },
       sessions: () => [...s.shared.sessions.values()].map((x) => ({ ...x })),
+      ranges: (key, endKey) => s.shared.kv.ranges(key, endKey),
     };
     return this.stmtVctx;
   }
@@ -524,6 +547,11 @@ export class SqlSession implements Session {
 
   /** Utility, DDL, COPY and transaction-control statements. */
   async runNonPlannable(ast: Node, text: string, sink: ResultSink, describe: boolean): Promise<void> {
+    const shoal = shoalStmtOf(ast);
+    if (shoal !== null) {
+      await runShoal(this, shoal, sink, describe);
+      return;
+    }
     const tag = nodeTag(ast);
     if (tag === 'CopyStmt') {
       this.ensureTxn();
@@ -555,6 +583,7 @@ export class SqlSession implements Session {
       evalRowExpr: (sqlText, table, row) => s.evalRowExpr(rowPlans, sqlText, table, row),
       notice: (n) => sink.notice(n),
       checkCancel: () => s.checkCancel(),
+      splitAfterCommit: (key) => s.pendingSplits.push(key),
     };
   }
 
@@ -598,6 +627,26 @@ export class SqlSession implements Session {
     } finally {
       cur.close();
     }
+  }
+
+  /**
+   * Plans and runs a query (the VALUES or SELECT of SPLIT AT) and returns its rows; more than
+   * `rowsMax` rows is 54000. `cacheKey` names the statement in the plan cache.
+   */
+  async collectRows(ast: Node, cacheKey: string, rowsMax: number): Promise<{ cols: readonly OutCol[]; rows: Datum[][] }> {
+    const plan = await this.planFor(ast, cacheKey, []);
+    await this.prepareEvalContext(plan);
+    const cur = plan.exec.open(this.newExecContext([]));
+    const rows: Datum[][] = [];
+    try {
+      for (let row = await cur.next(); row !== null; row = await cur.next()) {
+        if (rows.length >= rowsMax) throw sqlError('54000', `query returned more than ${rowsMax} rows`);
+        rows.push([...row]);
+      }
+    } finally {
+      cur.close();
+    }
+    return { cols: plan.cols ?? [], rows };
   }
 
   /**

@@ -4,7 +4,7 @@
 // ANALYZE, CHECKPOINT, LISTEN...). Called by the session.
 
 import { sqlError } from '../errors.js';
-import { nodeTag, parseSql } from '../parse/index.js';
+import { nodeTag, parseSql, shoalStmtOf } from '../parse/index.js';
 import type { Node, TransactionStmt, VariableSetStmt, ExplainStmt, PrepareStmt, ExecuteStmt, CreateTableAsStmt } from '../parse/index.js';
 import { resolveTypeName, bindStatement, isBindable, ParamTypes } from '../bind/index.js';
 import { explainPlan } from '../plan/index.js';
@@ -14,6 +14,7 @@ import type { Datum } from '../types/index.js';
 import type { FieldDescription, ResultSink } from './api.js';
 import { encodeRow, fieldsOf, resultFormats } from './results.js';
 import type { SqlSession, Prepared } from './session.js';
+import { shoalFields } from './ranges.js';
 
 function textField(name: string): FieldDescription {
   return { name, tableOid: 0, columnAttrNum: 0, typeOid: types.text.oid, typeSize: -1, typeModifier: -1, format: 0 };
@@ -21,6 +22,8 @@ function textField(name: string): FieldDescription {
 
 /** RowDescription of a utility statement that returns rows, or null. */
 export function utilityFields(s: SqlSession, ast: Node): FieldDescription[] | null {
+  const shoal = shoalStmtOf(ast);
+  if (shoal !== null) return shoalFields(shoal);
   const tag = nodeTag(ast);
   if (tag === 'VariableShowStmt') {
     const name = (ast as { VariableShowStmt: { name?: string } }).VariableShowStmt.name ?? '';

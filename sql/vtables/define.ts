@@ -13,6 +13,7 @@ const SPEC_TYPES: Record<string, SqlType> = {
   oid: types.oid,
   name: types.name,
   text: types.text,
+  bytea: types.bytea,
   varchar: types.varchar,
   bool: types.bool,
   int2: types.int2,

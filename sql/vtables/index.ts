@@ -1,6 +1,7 @@
 // Public API of sql/vtables: pg_catalog and information_schema as virtual tables generated
-// from the catalog at the transaction's timestamp, plus the catalog-backed introspection
-// functions psql needs (pg_get_indexdef, pg_get_constraintdef, format_type, regclass I/O...).
+// from the catalog at the transaction's timestamp, shoal_internal.ranges from the KV layer,
+// plus the catalog-backed introspection functions psql needs (pg_get_indexdef,
+// pg_get_constraintdef, format_type, regclass I/O...).
 //
 // Engine wiring:
 //   new DescriptorCache(kv, { virtualTables: getVirtualTable })      // resolves pg_class etc.

@@ -11,6 +11,7 @@ import { INFORMATION_SCHEMA_TABLES } from './information-schema.js';
 import { RELATION_TABLES } from './pg-relations.js';
 import { SYSTEM_TABLES } from './pg-system.js';
 import { VIEW_TABLES } from './pg-views.js';
+import { SHOAL_INTERNAL_TABLES } from './shoal-internal.js';
 import type { CatalogSnapshot } from './snapshot.js';
 import { loadCatalogSnapshot } from './snapshot.js';
 
@@ -42,7 +43,7 @@ function bind(def: TableDef): VirtualTable {
   });
 }
 
-for (const def of [...RELATION_TABLES, ...SYSTEM_TABLES, ...VIEW_TABLES, ...INFORMATION_SCHEMA_TABLES]) {
+for (const def of [...RELATION_TABLES, ...SYSTEM_TABLES, ...VIEW_TABLES, ...INFORMATION_SCHEMA_TABLES, ...SHOAL_INTERNAL_TABLES]) {
   const t = bind(def);
   let m = bySchema.get(t.schemaName);
   if (m === undefined) bySchema.set(t.schemaName, (m = new Map()));

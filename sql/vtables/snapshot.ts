@@ -220,7 +220,9 @@ export async function loadCatalogSnapshot(
     tables,
     sequences,
     databases,
-    virtualTables: [...virtualTables],
+    // Only the listed schemas' tables (shoal_internal stays out of pg_class and
+    // information_schema, like its schema stays out of pg_namespace: see Catalog.listSchemas).
+    virtualTables: virtualTables.filter((v) => schemas.some((s) => s.name === v.schemaName)),
     path: [...path],
   });
 }

@@ -26,10 +26,26 @@ export interface NodeConfig {
   /** How long shutdown waits for sessions to end before cutting them off. */
   readonly shutdownTimeoutMs: number;
   readonly pgwire: PgwireLimits;
+  /** Multi-node settings (`shoal start`); null for `start-single-node`. */
+  readonly cluster: ClusterConfig | null;
+}
+
+/** How a node of a multi-node cluster finds and serves its peers. */
+export interface ClusterConfig {
+  /** The node-to-node gRPC address to bind. */
+  readonly listenAddr: HostPort;
+  /** The rpc address other nodes dial (default: listenAddr). */
+  readonly advertiseAddr: HostPort;
+  /** Nodes to join through (any live member; the list may name this node too). */
+  readonly join: readonly HostPort[];
+  /** Plaintext between nodes; until security lands the only mode, so only accepted. */
+  readonly insecure: boolean;
 }
 
 export const sqlPortDefault = 26257;
 export const httpPortDefault = 8080;
+/** Node-to-node gRPC port of `shoal start` (and node 1 of `shoal demo`; node i uses +i-1). */
+export const rpcPortDefault = 26357;
 
 export const nodeConfigDefault: NodeConfig = {
   nodeId: 1,
@@ -42,6 +58,7 @@ export const nodeConfigDefault: NodeConfig = {
   connectionsMax: 500,
   shutdownTimeoutMs: 10_000,
   pgwire: pgwireLimitsDefault,
+  cluster: null,
 };
 
 /** Parses "HOST:PORT", ":PORT", "PORT" or "[v6]:PORT". Throws a usage error message. */
@@ -73,4 +90,17 @@ export function connectHost(host: string): string {
 
 export function connectionUrl(addr: HostPort, user = 'root', database = 'defaultdb'): string {
   return `postgresql://${user}@${connectHost(addr.host)}:${addr.port}/${database}?sslmode=disable`;
+}
+
+/** host:port as gRPC dials it (brackets for IPv6; a wildcard bind address becomes loopback). */
+export function hostPortString(addr: HostPort): string {
+  return `${connectHost(addr.host)}:${addr.port}`;
+}
+
+/** A node could not start for an operating reason (address in use, ...): a clear message, exit code 1. */
+export class NodeStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NodeStartError';
+  }
 }

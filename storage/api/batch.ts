@@ -5,8 +5,8 @@
 
 import type { KvRequest, KvResponse, LockStrength, LockWaitPolicy, Timestamp } from './index.js';
 import type { KvErrorCode } from './index.js';
-import type { RangeDescriptor, ReplicaDescriptor } from './range.js';
-import type { TxnMeta } from './txn-meta.js';
+import type { RangeDescriptor, RangeStats, ReplicaDescriptor } from './range.js';
+import type { SeqRange, TxnMeta } from './txn-meta.js';
 
 /** [key, endKey) or, with endKey null, the single key. */
 export interface Span {
@@ -14,12 +14,65 @@ export interface Span {
   readonly endKey: Buffer | null;
 }
 
-/** Finishes a transaction: commit (at header.txn.writeTs) or abort, resolving its intents. */
+/**
+ * Finishes a transaction: commit (at header.txn.writeTs) or abort, resolving its intents.
+ * Sent to the range holding header.txn.anchorKey (where the transaction record lives). When
+ * every span lies in that range it commits in one step (1PC); otherwise it writes the txn
+ * record (COMMITTED or ABORTED), resolves this range's part and answers the rest as
+ * `remoteSpans`, which the coordinator resolves with resolveIntent.
+ */
 export interface EndTxnRequest {
   readonly kind: 'endTxn';
   readonly commit: boolean;
   /** Every key or span where the transaction may have written intents. */
   readonly lockSpans: readonly Span[];
+  /** Spans where it took unreplicated locks only (locking reads): released with it, never resolved. */
+  readonly readLockSpans?: readonly Span[];
+}
+
+/** Resolves the intents of a finished transaction in [key, endKey) (or at key); releases its locks here. */
+export interface ResolveIntentRequest {
+  readonly kind: 'resolveIntent';
+  readonly key: Buffer;
+  readonly endKey: Buffer | null;
+  readonly txnId: Buffer;
+  readonly status: 'committed' | 'aborted';
+  /** The commit timestamp (status committed); ignored for aborts. */
+  readonly commitTs: Timestamp;
+  readonly epoch: number;
+  readonly ignoredSeqs: readonly SeqRange[];
+}
+
+/** Deletes the record of a finished transaction (anchored at key) once all its intents are resolved. */
+export interface GcTxnRecordRequest {
+  readonly kind: 'gcTxnRecord';
+  readonly key: Buffer;
+  readonly txnId: Buffer;
+}
+
+/**
+ * Served by the meta range: the descriptor of the range holding `key` (endInclusive: the range
+ * R with R.start < key <= R.end, for reverse scans), then up to `prefetch` following ones.
+ * Reads meta records without blocking on intents (see eval/range-lookup.ts).
+ */
+export interface RangeLookupRequest {
+  readonly kind: 'rangeLookup';
+  readonly key: Buffer;
+  readonly endInclusive?: boolean;
+  readonly prefetch: number;
+}
+
+/** Splits the range holding `key` so that a new range `newRangeId` starts at `key` (no-op when one does). */
+export interface AdminSplitRequest {
+  readonly kind: 'adminSplit';
+  readonly key: Buffer;
+  readonly newRangeId: number;
+}
+
+/** The descriptor and statistics of the range holding `key` (SHOW RANGES, split decisions). */
+export interface RangeStatsRequest {
+  readonly kind: 'rangeStats';
+  readonly key: Buffer;
 }
 
 /**
@@ -48,10 +101,29 @@ export interface LockFlags {
   readonly lockNonExisting?: boolean;
 }
 
-export type Request = (KvRequest & Sequenced & LockFlags) | EndTxnRequest | RefreshRequest;
+export type Request =
+  | (KvRequest & Sequenced & LockFlags)
+  | EndTxnRequest
+  | RefreshRequest
+  | ResolveIntentRequest
+  | GcTxnRecordRequest
+  | RangeLookupRequest
+  | AdminSplitRequest
+  | RangeStatsRequest;
 export type RequestKind = Request['kind'];
 
-export type Response = KvResponse | { readonly kind: 'endTxn' } | { readonly kind: 'refresh' };
+export type Response =
+  | KvResponse
+  /** remoteSpans: parts of the lock spans outside the anchor's range, for the coordinator to resolve. */
+  | { readonly kind: 'endTxn'; readonly remoteSpans?: readonly Span[] }
+  | { readonly kind: 'refresh' }
+  /** resumeKey: set when the request stopped early (work bound); resend from there. */
+  | { readonly kind: 'resolveIntent'; readonly resolved: number; readonly resumeKey: Buffer | null }
+  | { readonly kind: 'gcTxnRecord' }
+  | { readonly kind: 'rangeLookup'; readonly ranges: readonly RangeDescriptor[] }
+  /** lhs/rhs null: a range already started at the key (nothing done). */
+  | { readonly kind: 'adminSplit'; readonly lhs: RangeDescriptor | null; readonly rhs: RangeDescriptor | null }
+  | { readonly kind: 'rangeStats'; readonly desc: RangeDescriptor; readonly stats: RangeStats; readonly nodeId: number };
 
 export interface BatchHeader {
   readonly rangeId: number;

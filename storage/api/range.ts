@@ -18,6 +18,14 @@ export interface RangeDescriptor {
   readonly generation: number;
 }
 
+/** Approximate statistics of a range's data, maintained with every write (see range/stats.ts). */
+export interface RangeStats {
+  /** Keys whose newest committed version is a value (not a deletion). */
+  readonly liveCount: number;
+  /** Bytes of those keys and values. */
+  readonly liveBytes: number;
+}
+
 export function rangeContainsKey(d: RangeDescriptor, key: Buffer): boolean {
   return Buffer.compare(key, d.startKey) >= 0 && Buffer.compare(key, d.endKey) < 0;
 }

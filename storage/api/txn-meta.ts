@@ -23,6 +23,13 @@ export interface TxnMeta {
   readonly ignoredSeqs: readonly SeqRange[];
   /** Higher priority wins deadlock victim selection; 0 = low, 1 = normal, 2 = high. */
   readonly priority: number;
+  /**
+   * The key of the transaction's first write or lock (set by the coordinator, then fixed):
+   * its record lives on the range holding this key (range-local key), and every intent
+   * carries it, so whoever meets an intent knows where to find the transaction's status.
+   * Null until the transaction first writes or locks.
+   */
+  readonly anchorKey: Buffer | null;
 }
 
 export function seqIgnored(seq: number, ignored: readonly SeqRange[]): boolean {

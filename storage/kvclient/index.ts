@@ -1,4 +1,6 @@
-// Public face of storage/kvclient: KvDb/Txn implementations and the DistSender.
+// Public face of storage/kvclient: KvDb/Txn implementations, the DistSender and its range cache.
 export { KvClientDb } from './db.js';
 export { TxnCoordinator } from './txn.js';
-export { DistSender } from './dist-sender.js';
+export { DistSender, NON_TXN_META } from './dist-sender.js';
+export { RangeCache } from './range-cache.js';
+export { IntentResolver } from './intent-resolver.js';

@@ -13,7 +13,12 @@
 //   3. span refresher — records read spans; on writeTooOld it refreshes them to the new
 //      timestamp and retries the batch (below the buffer, so a retry resends the flush);
 //      a commit carries its refreshes in its own batch, atomically;
-//   4. committer — EndTxn with the lock spans (condensed when many);
+//   4. committer — EndTxn with the lock spans (condensed when many), sent to the range of
+//      the anchor key (the first write's key, fixed from then on: intents carry it). When
+//      every write lies in that range the DistSender sends writes and EndTxn together (1PC);
+//      otherwise the writes go first to every range as intents (in parallel), then EndTxn
+//      writes the record and answers the spans of other ranges, which the IntentResolver
+//      resolves after the commit is acknowledged;
 //   5. DistSender → Transport → store.
 
 import { KvError } from '../api/index.js';
@@ -25,6 +30,7 @@ import { tsLess, tsMax } from '../hlc/timestamp.js';
 import { keyNext } from '../keys/keys.js';
 import { KEY_MAX } from '../keys/system.js';
 import type { DistSender } from './dist-sender.js';
+import type { IntentResolver } from './intent-resolver.js';
 import { WriteBuffer } from './write-buffer.js';
 
 /** Read spans kept for refreshing; beyond this a refresh is impossible (TxnRetry instead). */
@@ -47,6 +53,8 @@ export interface TxnDeps {
   readonly sender: DistSender;
   readonly id: Buffer;
   readonly now: Timestamp;
+  /** Resolves intents on other ranges after EndTxn (absent: the coordinator leaves them to readers). */
+  readonly resolver?: IntentResolver;
 }
 
 type Status = 'pending' | 'committed' | 'aborted';
@@ -62,6 +70,11 @@ export class TxnCoordinator implements Txn {
   private refreshInvalid = false;
   /** Keys and spans where intents may exist (sent writes). */
   private readonly lockSpans = new Map<string, Span>();
+  /** Spans of locking reads sent (unreplicated locks live there until EndTxn releases them). */
+  private readLockSpans: Span[] = [];
+  /** The first key this transaction locked: the anchor when it never writes. */
+  private firstLockKey: Buffer | null = null;
+  private readonly resolver: IntentResolver | null;
   /**
    * A write or locking read was sent (successful or not): the store may hold locks or
    * queue claims for this transaction, so EndTxn must run to release them.
@@ -81,11 +94,12 @@ export class TxnCoordinator implements Txn {
 
   constructor(deps: TxnDeps, opts: TxnOptions) {
     this.sender = deps.sender;
+    this.resolver = deps.resolver ?? null;
     this.readCommitted = opts.isolation === 'read committed';
     this.id = deps.id.toString('hex');
     const ts = opts.readTimestamp ?? deps.now;
     const priority = opts.priority === 'low' ? 0 : opts.priority === 'high' ? 2 : 1;
-    this.meta = { id: deps.id, epoch: 0, readTs: ts, writeTs: ts, seq: 0, ignoredSeqs: [], priority };
+    this.meta = { id: deps.id, epoch: 0, readTs: ts, writeTs: ts, seq: 0, ignoredSeqs: [], priority, anchorKey: null };
   }
 
   readTimestamp(): Timestamp {
@@ -215,8 +229,9 @@ export class TxnCoordinator implements Txn {
       return;
     }
     try {
-      await this.run([], {}, true);
+      const remote = await this.run([], {}, true);
       this.status = 'committed';
+      if (remote) await this.resolveRemote('committed', remote);
     } catch (e) {
       if (this.status === 'pending') await this.abort();
       throw e;
@@ -238,7 +253,9 @@ export class TxnCoordinator implements Txn {
    * Sends buffered writes + `requests` (+ EndTxn when committing) as one batch, refreshing
    * and retrying on writeTooOld. Returns the responses to `requests` only.
    */
-  private async run(requests: readonly Request[], opts: ReadOptions, commit = false): Promise<Response[]> {
+  private async run(requests: readonly Request[], opts: ReadOptions): Promise<Response[]>;
+  private async run(requests: readonly Request[], opts: ReadOptions, commit: true): Promise<readonly Span[] | null>;
+  private async run(requests: readonly Request[], opts: ReadOptions, commit = false): Promise<Response[] | readonly Span[] | null> {
     for (let round = 0; round < REFRESH_ROUNDS_MAX; round++) {
       // A commit re-validates its reads inside its own batch when they are few: atomic with
       // the writes, so the replica may move the timestamp freely (no refresh round trips, and
@@ -250,8 +267,9 @@ export class TxnCoordinator implements Txn {
       const flushed = commit || this.mustFlush(requests) ? this.buffer.requests() : NO_REQUESTS;
       const refreshes: Request[] = inBatchRefresh ? this.readSpans.map((s) => ({ kind: 'refresh', key: s.key, endKey: s.endKey, fromTs: this.meta.readTs, toTs: null })) : NO_REQUESTS;
       const batch: Request[] = flushed.length === 0 && refreshes.length === 0 ? requests.slice() : [...refreshes, ...flushed, ...requests];
-      if (commit) batch.push({ kind: 'endTxn', commit: true, lockSpans: this.commitSpans() });
-      if (batch.length === 0) return [];
+      if (batch.length === 0 && !commit) return [];
+      this.noteLocks(batch);
+      if (commit) batch.push(this.endTxnRequest(true));
       const header = {
         txn: { ...this.meta, seq: this.seq, ignoredSeqs: this.ignored.slice() },
         waitPolicy: opts.waitPolicy ?? 'block',
@@ -263,6 +281,7 @@ export class TxnCoordinator implements Txn {
       if (resp.ok) {
         this.afterSuccess(batch, resp);
         if (flushed.length > 0) this.buffer.clear();
+        if (commit) return remoteSpansOf(resp.responses[resp.responses.length - 1]);
         return resp.responses.slice(skip, skip + requests.length) as Response[];
       }
       await this.handleError(resp.error, skip);
@@ -386,11 +405,53 @@ export class TxnCoordinator implements Txn {
     this.status = 'aborted';
     this.buffer.clear();
     if (this.lockSpans.size === 0 && !this.mayHoldLocks) return;
+    const end = this.endTxnRequest(false);
     const header = { txn: { ...this.meta, seq: this.seq, ignoredSeqs: this.ignored.slice() } };
-    const resp = await this.sender.send(header, [{ kind: 'endTxn', commit: false, lockSpans: condense([...this.lockSpans.values()]) }]);
+    const resp = await this.sender.send(header, [end]);
     // An abort cannot conflict: intents are ours and EndTxn takes no locks. A closed store is
     // the only other answer (its intents are cleaned up as abandoned after a restart).
-    assert(resp.ok || (resp.error.kind === 'kv' && resp.error.code === 'Unavailable'), `txn: abort failed: ${resp.ok ? '' : JSON.stringify(resp.error)}`);
+    assert(resp.ok || (resp.error.kind === 'kv' && resp.error.code === 'Unavailable'), `txn: abort failed: ${resp.ok ? '' : resp.error.kind}`);
+    const remote = resp.ok ? remoteSpansOf(resp.responses[0]) : null;
+    if (remote) await this.resolveRemote('aborted', remote);
+  }
+
+  /** EndTxn for this transaction; fixes the anchor (first lock) if no write fixed it. */
+  private endTxnRequest(commit: boolean): Request {
+    if (this.meta.anchorKey === null) {
+      assert(this.firstLockKey !== null, 'txn: EndTxn of a transaction that never locked');
+      this.meta = { ...this.meta, anchorKey: this.firstLockKey };
+    }
+    const lockSpans = commit ? this.commitSpans() : condense([...this.lockSpans.values()]);
+    if (this.readLockSpans.length === 0) return { kind: 'endTxn', commit, lockSpans };
+    return { kind: 'endTxn', commit, lockSpans, readLockSpans: condense(this.readLockSpans) };
+  }
+
+  /**
+   * Before a batch leaves: the first write fixes the anchor key (every intent carries it);
+   * locking reads are remembered so EndTxn can release their locks on every range.
+   */
+  private noteLocks(batch: readonly Request[]): void {
+    for (const r of batch) {
+      if (r.kind === 'put' || r.kind === 'delete' || r.kind === 'conditionalPut' || r.kind === 'deleteRange') {
+        if (this.meta.anchorKey === null) {
+          // A copy: the caller may reuse its key buffer; the anchor lives as long as the txn.
+          const anchor = Buffer.from(r.key);
+          this.firstLockKey ??= anchor;
+          this.meta = { ...this.meta, anchorKey: anchor };
+        }
+        continue;
+      }
+      if ((r.kind === 'get' || r.kind === 'scan') && r.lock !== undefined && r.lock !== 'none') {
+        this.firstLockKey ??= Buffer.from(r.key);
+        if (this.readLockSpans.length < READ_SPANS_MAX) this.readLockSpans.push({ key: r.key, endKey: r.kind === 'scan' ? r.endKey : null });
+      }
+    }
+  }
+
+  /** Hands the intents outside the anchor's range to the resolver (after the outcome is durable). */
+  private async resolveRemote(status: 'committed' | 'aborted', spans: readonly Span[]): Promise<void> {
+    if (!this.resolver) return;
+    await this.resolver.enqueue({ ...this.meta, seq: this.seq, ignoredSeqs: this.ignored.slice() }, status, spans);
   }
 }
 
@@ -412,6 +473,11 @@ function spanEnd(s: Span): Buffer {
 }
 
 const NO_REQUESTS: Request[] = [];
+
+function remoteSpansOf(r: Response | undefined): readonly Span[] | null {
+  assert(r?.kind === 'endTxn', 'txn: endTxn response');
+  return r.remoteSpans !== undefined && r.remoteSpans.length > 0 ? r.remoteSpans : null;
+}
 
 /** Requests that may leave locks or queue claims behind in the store. */
 function takesLocks(r: Request): boolean {

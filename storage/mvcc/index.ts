@@ -10,10 +10,12 @@ export {
   readRecord,
   historyAt,
   ownIntentValue,
+  mvccComputeStats,
+  mvccAddStats,
 } from './mvcc.js';
-export type { ReadOpts, ScanOpts, ScanResult, WriteOpts, ResolveOpts } from './mvcc.js';
+export type { ReadOpts, ScanOpts, ScanResult, WriteOpts, ResolveOpts, MvccStatsDelta } from './mvcc.js';
 export { WriteIntentError, WriteTooOldError, ConditionFailedError } from './errors.js';
 export { encodeRecord, decodeRecord, HISTORY_PREFIX, TXN_ID_BYTES } from './record.js';
 export type { MvccRecord, Intent, Version, IntentHistoryEntry } from './record.js';
 export { txnRecordKey, encodeTxnRecord, decodeTxnRecord } from './txn-record.js';
-export type { CommittedTxnRecord } from './txn-record.js';
+export type { CommittedTxnRecord, TxnRecordValue, FinishedTxnStatus } from './txn-record.js';

@@ -157,9 +157,9 @@ function putOnRecord(b: WriteBatch, key: Buffer, rec: MvccRecord | null, value: 
   if (old && old.epoch === txn.epoch) {
     assert(old.seq <= txn.seq, 'mvcc: intent written with a sequence number that went backwards');
     const history = old.seq === txn.seq ? old.history : [...old.history, { seq: old.seq, value: old.value }];
-    intent = { txnId: txn.id, epoch: txn.epoch, writeTs: tsMax(old.writeTs, txn.writeTs), seq: txn.seq, value, history };
+    intent = { txnId: txn.id, epoch: txn.epoch, writeTs: tsMax(old.writeTs, txn.writeTs), seq: txn.seq, value, history, anchorKey: txn.anchorKey ?? old.anchorKey };
   } else {
-    intent = { txnId: txn.id, epoch: txn.epoch, writeTs: txn.writeTs, seq: txn.seq, value, history: [] };
+    intent = { txnId: txn.id, epoch: txn.epoch, writeTs: txn.writeTs, seq: txn.seq, value, history: [], anchorKey: txn.anchorKey };
   }
   b.put(key, encodeRecord({ latest, intent }));
 }
@@ -191,11 +191,29 @@ export interface ResolveOpts {
 }
 
 /**
+ * A change of a range's statistics, accumulated during evaluation and added to the range's
+ * totals when the batch applies. Only a committed resolution changes the newest committed
+ * version of a key, so mvccResolveIntent is the only writer.
+ */
+export interface MvccStatsDelta {
+  liveCount: number;
+  liveBytes: number;
+}
+
+function isLive(v: Version | null): boolean {
+  return v !== null && v.value !== null;
+}
+
+function liveSize(key: Buffer, v: Version | null): number {
+  return v === null || v.value === null ? 0 : key.length + v.value.length;
+}
+
+/**
  * Resolves the intent of `txnId` at `key`, if still there: commit turns its (savepoint-aware)
  * value into the newest version at commitTs, moving the previous one to history; abort drops
- * it. Returns whether an intent was resolved.
+ * it. Returns whether an intent was resolved. Adds the change of live data to `stats`.
  */
-export function mvccResolveIntent(b: WriteBatch & EngineReader, key: Buffer, o: ResolveOpts): boolean {
+export function mvccResolveIntent(b: WriteBatch & EngineReader, key: Buffer, o: ResolveOpts, stats?: MvccStatsDelta): boolean {
   const rec = readRecord(b, key);
   if (!rec || !rec.intent || !rec.intent.txnId.equals(o.txnId)) return false;
   const { intent, latest } = rec;
@@ -209,6 +227,7 @@ export function mvccResolveIntent(b: WriteBatch & EngineReader, key: Buffer, o: 
       seq: 0xffffffff,
       ignoredSeqs: o.ignoredSeqs,
       priority: 0,
+      anchorKey: null,
     });
     if (own.found) {
       assert(!latest || tsLess(latest.ts, o.commitTs), 'mvcc: commit timestamp not above the newest version');
@@ -218,7 +237,39 @@ export function mvccResolveIntent(b: WriteBatch & EngineReader, key: Buffer, o: 
   }
   if (next === null) b.delete(key);
   else b.put(key, encodeRecord({ latest: next, intent: null }));
+  if (stats && next !== latest) {
+    stats.liveCount += (isLive(next) ? 1 : 0) - (isLive(latest) ? 1 : 0);
+    stats.liveBytes += liveSize(key, next) - liveSize(key, latest);
+  }
   return true;
+}
+
+/** Exact statistics of the user keys in [start, end) (a split recomputes the new range's). */
+export function mvccComputeStats(r: EngineReader, start: Buffer, end: Buffer): { liveCount: number; liveBytes: number } {
+  const out = { liveCount: 0, liveBytes: 0 };
+  for (let from: Buffer | null = start; from !== null; ) from = mvccAddStats(r, from, end, Infinity, out);
+  return out;
+}
+
+/**
+ * Adds the statistics of up to `max` records of [start, end) to `acc`; returns where to
+ * continue, or null at the end (lets a caller yield between chunks of a large range).
+ */
+export function mvccAddStats(r: EngineReader, start: Buffer, end: Buffer, max: number, acc: MvccStatsDelta): Buffer | null {
+  const it = r.iterator({ lower: start, upper: end, prefetch: Math.min(max, 1024) });
+  try {
+    for (let n = 0; it.valid(); it.next(), n++) {
+      if (n >= max) return it.key();
+      const latest = decodeRecord(it.value()).latest;
+      if (latest && latest.value !== null) {
+        acc.liveCount++;
+        acc.liveBytes += it.key().length + latest.value.length;
+      }
+    }
+    return null;
+  } finally {
+    it.close();
+  }
 }
 
 /**

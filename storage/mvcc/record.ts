@@ -11,11 +11,15 @@
 // Record:   u8 flags (1 latest, 2 latest is tombstone, 4 intent)
 //           [latest]  u64 wall, u32 logical, [value: u32 len, bytes]   (no value if tombstone)
 //           [intent]  16B txn id, u32 epoch, u64 wall, u32 logical (write ts), u32 seq,
-//                     u8 tombstone, u32 len, bytes, u16 n, n × (u32 seq, u8 tombstone, u32 len, bytes)
+//                     u8 tombstone, u32 len, bytes, u16 n, n × (u32 seq, u8 tombstone, u32 len, bytes),
+//                     u16 anchor length + 1 (0: none), anchor key bytes
 // History:  u8 tombstone, bytes
 
 import type { Timestamp } from '../api/index.js';
 import { assert } from '../base/assert.js';
+import { escapedKey, HISTORY_PREFIX } from '../keys/range-keys.js';
+
+export { HISTORY_PREFIX };
 
 export const TXN_ID_BYTES = 16;
 
@@ -39,6 +43,8 @@ export interface Intent {
   readonly value: Buffer | null;
   /** Earlier writes by the same transaction and epoch, ascending seq. */
   readonly history: readonly IntentHistoryEntry[];
+  /** The transaction's anchor key: its record lives on the range holding this key. */
+  readonly anchorKey: Buffer | null;
 }
 
 export interface MvccRecord {
@@ -62,6 +68,7 @@ export function encodeRecord(rec: MvccRecord): Buffer {
   if (intent) {
     size += TXN_ID_BYTES + 4 + 12 + 4 + 1 + valueSize(intent.value) + 2;
     for (const h of intent.history) size += 4 + 1 + valueSize(h.value);
+    size += 2 + (intent.anchorKey?.length ?? 0);
   }
   const buf = Buffer.allocUnsafe(size);
   let o = 1;
@@ -87,6 +94,10 @@ export function encodeRecord(rec: MvccRecord): Buffer {
       o = buf.writeUInt32BE(h.seq, o);
       o = writeMaybeValue(buf, o, h.value);
     }
+    const anchor = intent.anchorKey;
+    assert(anchor === null || anchor.length < 0xffff, 'mvcc: anchor key too long');
+    o = buf.writeUInt16BE(anchor === null ? 0 : anchor.length + 1, o);
+    if (anchor !== null) o += anchor.copy(buf, o);
   }
   buf[0] = flags;
   assert(o === size, 'mvcc: record size mismatch');
@@ -127,7 +138,11 @@ export function decodeRecord(buf: Buffer): MvccRecord {
       o = o3;
       history.push({ seq: hseq, value: hv });
     }
-    intent = { txnId, epoch, writeTs, seq, value, history };
+    const alen = buf.readUInt16BE(o);
+    o += 2;
+    const anchorKey = alen === 0 ? null : buf.subarray(o, o + alen - 1);
+    if (alen > 0) o += alen - 1;
+    intent = { txnId, epoch, writeTs, seq, value, history, anchorKey };
   }
   assert(o === buf.length, 'mvcc: trailing bytes in record');
   return { latest, intent };
@@ -161,23 +176,9 @@ function readMaybeValue(buf: Buffer, o: number): [Buffer | null, number] {
 
 // ---- history keys ------------------------------------------------------------------------
 
-/** LOCAL 'h': the history space. */
-export const HISTORY_PREFIX = Buffer.from([0x01, 0x68]);
-
 /** HISTORY_PREFIX + escaped(key) + 0x00 0x01: every history key of `key` starts with this. */
 export function historyKeyPrefix(key: Buffer): Buffer {
-  let zeros = 0;
-  for (let i = 0; i < key.length; i++) if (key[i] === 0) zeros++;
-  const out = Buffer.allocUnsafe(HISTORY_PREFIX.length + key.length + zeros + 2);
-  HISTORY_PREFIX.copy(out, 0);
-  let o = HISTORY_PREFIX.length;
-  for (let i = 0; i < key.length; i++) {
-    out[o++] = key[i]!;
-    if (key[i] === 0) out[o++] = 0xff;
-  }
-  out[o++] = 0x00;
-  out[o++] = 0x01;
-  return out;
+  return escapedKey(HISTORY_PREFIX, key, true);
 }
 
 /** History key: prefix then the timestamp inverted, so newer versions sort first. */

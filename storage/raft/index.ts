@@ -2,13 +2,15 @@
 // codec and the typed errors. storage/store, storage/range, src/rpc's codec and the
 // simulator import from here only.
 //
-// Starting a brand-new group: give the RawNode a storage whose initialState() returns the
-// group's initial ConfState with an empty log (firstIndex 1, lastIndex 0, term(0) = 0):
-//   const storage = new MemoryStorage(bootstrapConfState([1, 2, 3]));
-//   const node = new RawNode({ id: 1, storage, applied: 0, ... });
-// Every member starts the same way; a replica added later starts with an empty ConfState
-// (new MemoryStorage()) and receives the log or a snapshot from the leader. Restarting a node:
-// the same storage, with config.applied = the index its state machine has applied.
+// Starting a brand-new group: every founder's storage starts from the same snapshot AT INDEX
+// >= 1 holding the initial ConfState (CockroachDB starts ranges at index 10):
+//   const storage = new MemoryStorage(bootstrapConfState([1, 2, 3]), 1, 1);
+//   const node = new RawNode({ id: 1, storage, applied: 1, ... });
+// Never at index 0: a replica added later starts empty (new MemoryStorage()) and must get its
+// configuration from a snapshot, never rebuild it from a log suffix (the simulator found two
+// leaders in one term that way). RaftStorage.snapshot() must describe the current applied
+// state (made on demand), so it lists every member, including a just-added learner.
+// Restarting a node: the same storage, with config.applied = the index it has applied.
 
 export * from './types.js';
 export { RawNode } from './raw-node.js';

@@ -167,7 +167,11 @@ export interface RaftStorage {
   term(i: number): number;
   firstIndex(): number;
   lastIndex(): number;
-  /** The newest snapshot. Throws SnapshotTemporarilyUnavailableError if it is being made. */
+  /**
+   * A snapshot of the current applied state (made on demand, so its ConfState lists every
+   * member, including a learner added since the last compaction). Throws
+   * SnapshotTemporarilyUnavailableError if it is being made.
+   */
   snapshot(): Snapshot;
 }
 

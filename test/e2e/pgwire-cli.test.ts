@@ -92,9 +92,9 @@ describe('shoal CLI', () => {
   test('demo runs in the foreground, stops on SIGINT and resumes from its data', async () => {
     const data = tempDir('demo');
     dirs.push(data);
-    const [port, httpPort] = [await freePort(), await freePort()];
-    const args = ['demo', '--data', data, '--base-port', String(port), '--http-base-port', String(httpPort)];
-    const first = await launch(args);
+    const [port, httpPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
+    const args = ['demo', '--data', data, '--base-port', String(port), '--http-base-port', String(httpPort), '--rpc-base-port', String(rpcPort)];
+    const first = await launch(args, 'Ctrl-C stops');
     expect(first.stdout()).toContain(`postgresql://root@127.0.0.1:${port}/defaultdb?sslmode=disable`);
     const c1 = new pg.Client({ host: '127.0.0.1', port, user: 'root', database: 'defaultdb' });
     c1.on('error', () => {});
@@ -104,7 +104,7 @@ describe('shoal CLI', () => {
     first.child.kill('SIGINT');
     expect((await first.exited).code).toBe(0);
 
-    const second = await launch(args);
+    const second = await launch(args, 'Ctrl-C stops');
     const c2 = new pg.Client({ host: '127.0.0.1', port, user: 'root', database: 'defaultdb' });
     c2.on('error', () => {});
     await c2.connect();
@@ -114,5 +114,5 @@ describe('shoal CLI', () => {
     ]);
     second.child.kill('SIGINT');
     expect((await second.exited).code).toBe(0);
-  });
+  }, 120_000);
 });

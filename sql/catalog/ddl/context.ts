@@ -35,6 +35,11 @@ export interface DdlContext {
   notice(n: Notice): void;
   /** Throws 57014 once the client asked to cancel (checked between chunks of long rewrites). */
   checkCancel?(): void;
+  /**
+   * Asks for a range split at `key` once the transaction has committed (CREATE TABLE: a
+   * table per range). Best effort: a failed split is logged, never the statement's error.
+   */
+  splitAfterCommit?(key: Buffer): void;
 }
 
 export interface DdlResult {

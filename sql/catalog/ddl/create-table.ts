@@ -3,6 +3,7 @@
 // CHECK and REFERENCES, IF NOT EXISTS, WITH (storage parameters). The table is empty, so
 // nothing is backfilled. Called by catalog/ddl/index.ts.
 
+import { tablePrefix } from '../../../storage/index.js';
 import { sqlError } from '../../errors.js';
 import type { Constraint, CreateStmt, Node } from '../../parse/index.js';
 import { types } from '../../types/index.js';
@@ -45,6 +46,9 @@ export async function createTable(stmt: CreateStmt, ctx: DdlContext): Promise<Dd
   await ctx.catalog.putDescriptor(table.table);
   await ctx.catalog.putName(schema.databaseId, schema.id, name, table.table.id);
   for (const s of table.sequences) await writeNewSequence(ctx, s);
+  // Each table starts on its own range (CockroachDB does the same), so its data never shares
+  // a range, a Raft group or a lease with another table's.
+  ctx.splitAfterCommit?.(tablePrefix(table.table.id));
   return { tag: 'CREATE TABLE' };
 }
 

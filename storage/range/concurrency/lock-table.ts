@@ -6,9 +6,12 @@
 //
 // Conflicts: 'shared' is compatible with 'shared'; everything else conflicts across
 // transactions. A non-locking read ('read') conflicts only with discovered intents.
+// Waits are registered in a WaitsForGraph shared by the store's lock tables, so deadlocks
+// spanning ranges are found too.
 
 import { KvError } from '../../api/index.js';
 import { assert } from '../../base/assert.js';
+import { WaitsForGraph } from './waits-for.js';
 
 export type HolderStrength = 'shared' | 'exclusive' | 'intent';
 export type WantStrength = 'read' | 'shared' | 'exclusive';
@@ -50,12 +53,10 @@ export class LockTable {
   private readonly locks = new Map<string, LockEntry>();
   /** txn → keys (latin1) it holds in this table. */
   private readonly held = new Map<string, Set<string>>();
-  /** The waits-for graph: txn → transactions it currently waits on. */
-  private readonly waitsFor = new Map<string, Set<string>>();
-  /** txn → its current wait (a transaction runs one request at a time). */
+  /** txn → its current wait here (a transaction sends one request to a range at a time). */
   private readonly waiting = new Map<string, Waiter>();
-  /** txn → priority, for victim selection. */
-  private readonly priorities = new Map<string, number>();
+
+  constructor(private readonly graph: WaitsForGraph = new WaitsForGraph()) {}
 
   /** Other transactions' holders that conflict with `txn` wanting `want` on key. */
   conflicts(key: Buffer, txn: string, want: WantStrength): string[] {
@@ -76,6 +77,9 @@ export class LockTable {
       assert(this.locks.size < LOCKS_MAX, 'lock table: too many locks');
       e = { key: Buffer.from(key), holders: new Map(), waiters: [] };
       this.locks.set(k, e);
+    } else if (strength !== 'intent') {
+      // Callers check conflicts in the same turn: two exclusive holders would be a lost update.
+      for (const o of e.holders.values()) assert(o.txn === txn || (strength === 'shared' && o.strength === 'shared'), 'lock table: acquiring a conflicting lock');
     }
     const h = e.holders.get(txn);
     if (h) {
@@ -101,21 +105,40 @@ export class LockTable {
     assert(e.waiters.length < WAITERS_PER_KEY_MAX, 'lock table: wait queue overflow');
     const blockers = this.conflicts(key, txn, want);
     if (blockers.length === 0) return Promise.resolve();
-    this.priorities.set(txn, priority);
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { txn, want, priority, resolve, reject, settled: false, key: k };
       e.waiters.push(w);
       this.waiting.set(txn, w);
-      this.waitsFor.set(txn, new Set(blockers));
-      this.detectDeadlock(txn);
+      this.setEdge(w, blockers);
+      this.graph.detect(txn);
     });
+  }
+
+  /**
+   * Removes every lock of keys in [start, end) (a split hands them to the new range) and
+   * wakes their waiters, which re-evaluate and are redirected to the new range. Returns the
+   * unreplicated locks and claims to re-acquire there (discovered intents are rediscovered).
+   */
+  extractSpan(start: Buffer, end: Buffer): Array<{ key: Buffer; txn: string; strength: 'shared' | 'exclusive' }> {
+    const lo = start.toString('latin1');
+    const hi = end.toString('latin1');
+    const moved: Array<{ key: Buffer; txn: string; strength: 'shared' | 'exclusive' }> = [];
+    for (const [k, e] of [...this.locks]) {
+      if (k < lo || k >= hi) continue;
+      this.locks.delete(k);
+      for (const h of e.holders.values()) {
+        this.held.get(h.txn)?.delete(k);
+        if (h.strength !== 'intent') moved.push({ key: e.key, txn: h.txn, strength: h.strength });
+      }
+      for (const w of [...e.waiters]) this.settle(w, null);
+    }
+    return moved;
   }
 
   /** Releases everything `txn` holds and forgets its waits; wakes queues in FIFO order. */
   releaseTxn(txn: string): void {
     const w = this.waiting.get(txn);
     if (w) this.settle(w, new KvError('TxnAborted', 'transaction finished while waiting'));
-    this.priorities.delete(txn);
     const keys = this.held.get(txn);
     if (!keys) return;
     this.held.delete(txn);
@@ -163,17 +186,21 @@ export class LockTable {
       if (w.want !== 'read') this.acquire(e.key, w.txn, w.want);
       this.settle(w, null);
     }
-    for (const w of e.waiters) {
-      this.waitsFor.set(w.txn, new Set(this.conflicts(e.key, w.txn, w.want)));
-    }
-    for (const w of [...e.waiters]) if (!w.settled) this.detectDeadlock(w.txn);
+    for (const w of e.waiters) this.setEdge(w, this.conflicts(e.key, w.txn, w.want));
+    for (const w of [...e.waiters]) if (!w.settled) this.graph.detect(w.txn);
+  }
+
+  private setEdge(w: Waiter, blockers: readonly string[]): void {
+    this.graph.set(w.txn, this, { blockers: new Set(blockers), priority: w.priority, abort: (err) => this.settle(w, err) });
   }
 
   private settle(w: Waiter, err: Error | null): void {
     if (w.settled) return;
     w.settled = true;
-    this.waiting.delete(w.txn);
-    this.waitsFor.delete(w.txn);
+    if (this.waiting.get(w.txn) === w) {
+      this.waiting.delete(w.txn);
+      this.graph.delete(w.txn, this);
+    }
     const e = this.locks.get(w.key);
     if (e) {
       const i = e.waiters.indexOf(w);
@@ -182,48 +209,6 @@ export class LockTable {
     }
     if (err) w.reject(err);
     else w.resolve();
-  }
-
-  /** Finds a cycle through `start` in the waits-for graph and aborts its victim's wait. */
-  private detectDeadlock(start: string): void {
-    const cycle = this.findCycle(start);
-    if (!cycle) return;
-    // Victim: the lowest priority in the cycle; among equals, the transaction that closed it.
-    let victim = start;
-    let best = this.priorities.get(start) ?? 1;
-    for (const t of cycle) {
-      const p = this.priorities.get(t) ?? 1;
-      if (p < best) {
-        best = p;
-        victim = t;
-      }
-    }
-    const w = this.waiting.get(victim);
-    assert(w !== undefined, 'lock table: deadlock victim is not waiting');
-    this.settle(w, new KvError('Deadlock', 'deadlock detected; this transaction was chosen as the victim'));
-  }
-
-  private findCycle(start: string): string[] | null {
-    const path: string[] = [];
-    const seen = new Set<string>();
-    const dfs = (t: string): boolean => {
-      const next = this.waitsFor.get(t);
-      if (!next) return false;
-      for (const n of next) {
-        if (n === start) {
-          path.push(t);
-          return true;
-        }
-        if (seen.has(n)) continue;
-        seen.add(n);
-        if (dfs(n)) {
-          path.push(t);
-          return true;
-        }
-      }
-      return false;
-    };
-    return dfs(start) ? path : null;
   }
 }
 

@@ -81,6 +81,13 @@ export class TimestampCache {
     return this.lowWater;
   }
 
+  /** The highest read timestamp of any entry: a range split off this one starts its cache here. */
+  highWater(): Timestamp {
+    let hi = tsMax(this.lowWater, this.spansMaxTs);
+    for (const e of this.points.values()) hi = tsMax(hi, e.ts);
+    return hi;
+  }
+
   private foldPoints(): void {
     for (const e of this.points.values()) this.lowWater = tsMax(this.lowWater, e.ts);
     this.points.clear();

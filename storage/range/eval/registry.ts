@@ -11,6 +11,11 @@ import { deleteCommand } from './delete.js';
 import { deleteRangeCommand } from './delete-range.js';
 import { endTxnCommand } from './end-txn.js';
 import { refreshCommand } from './refresh.js';
+import { resolveIntentCommand } from './resolve-intent.js';
+import { gcTxnRecordCommand } from './gc-txn-record.js';
+import { rangeLookupCommand } from './range-lookup.js';
+import { adminSplitCommand } from './admin-split.js';
+import { rangeStatsCommand } from './range-stats.js';
 
 type Registry = { readonly [K in RequestKind]: Command<Extract<Request, { kind: K }>> };
 
@@ -23,6 +28,11 @@ const registry: Registry = {
   deleteRange: deleteRangeCommand,
   endTxn: endTxnCommand,
   refresh: refreshCommand,
+  resolveIntent: resolveIntentCommand,
+  gcTxnRecord: gcTxnRecordCommand,
+  rangeLookup: rangeLookupCommand,
+  adminSplit: adminSplitCommand,
+  rangeStats: rangeStatsCommand,
 };
 
 export function commandFor<R extends Request>(req: R): Command<R> {

@@ -40,11 +40,13 @@ describe('src layering', () => {
     }
   });
 
-  it('only src/server imports storage, and through storage/index', () => {
+  // src/server composes the node; src/rpc implements storage's transports; src/cluster
+  // bootstraps and joins stores. The wire protocol and the admin HTTP server never see storage.
+  it('only src/server, src/rpc and src/cluster import storage, and through storage/index', () => {
     for (const file of tsFiles(join(root, 'src'))) {
       for (const spec of importsOf(file)) {
         if (!spec.includes('storage/')) continue;
-        expect(relative(root, file).startsWith('src/server/'), `${relative(root, file)} imports ${spec}`).toBe(true);
+        expect(/^src\/(server|rpc|cluster)\//.test(relative(root, file)), `${relative(root, file)} imports ${spec}`).toBe(true);
         expect(spec).toMatch(/storage\/index\.js$/);
       }
     }

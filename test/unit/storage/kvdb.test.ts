@@ -209,7 +209,7 @@ describe('large commits (asynchronous intent resolution)', () => {
       expect(t.status).toBe('committed');
       const again = await openKvDb({ engine: 'rocksdb', dir });
       // The committed record is what tells readers the leftover intents committed.
-      expect(again.store.engine.get(txnRecordKey(Buffer.from(t.id, 'hex')))).toBeDefined();
+      expect(again.store.engine.get(txnRecordKey(b('L00000'), Buffer.from(t.id, 'hex')))).toBeDefined(); // anchored at the first write
       const r = again.begin();
       const got = await r.scan(b('L'), b('M'));
       expect(got).toHaveLength(3000);

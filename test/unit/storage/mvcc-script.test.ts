@@ -59,7 +59,7 @@ class Runner {
       const [a, c] = ig.split('-').map(Number);
       ignored.push({ start: a!, end: c! });
     }
-    return { id, epoch: 0, readTs: ts, writeTs: ts, seq: Number(args.get('seq') ?? '1'), ignoredSeqs: ignored, priority: 1 };
+    return { id, epoch: 0, readTs: ts, writeTs: ts, seq: Number(args.get('seq') ?? '1'), ignoredSeqs: ignored, priority: 1, anchorKey: null };
   }
 
   write(fn: (b: IndexedBatch) => void): void {

@@ -26,7 +26,7 @@ const T = (w: number, l = 0): Timestamp => ({ wallNanos: BigInt(w), logical: l }
 function txn(name: string, ts: number, seq = 1, extra: Partial<TxnMeta> = {}): TxnMeta {
   const id = Buffer.alloc(16);
   id.write(name);
-  return { id, epoch: 0, readTs: T(ts), writeTs: T(ts), seq, ignoredSeqs: [], priority: 1, ...extra };
+  return { id, epoch: 0, readTs: T(ts), writeTs: T(ts), seq, ignoredSeqs: [], priority: 1, anchorKey: null, ...extra };
 }
 
 class Db {
@@ -53,9 +53,11 @@ describe('mvcc', () => {
     const t = txn('A', 5);
     const rec = {
       latest: { ts: T(3, 2), value: b('old') },
-      intent: { txnId: t.id, epoch: 2, writeTs: T(5, 1), seq: 7, value: null, history: [{ seq: 3, value: b('x') }, { seq: 5, value: null }] },
+      intent: { txnId: t.id, epoch: 2, writeTs: T(5, 1), seq: 7, value: null, history: [{ seq: 3, value: b('x') }, { seq: 5, value: null }], anchorKey: null },
     };
     expect(decodeRecord(encodeRecord(rec))).toEqual(rec);
+    const anchored = { latest: null, intent: { ...rec.intent, anchorKey: b('anchor\u0000key') } };
+    expect(decodeRecord(encodeRecord(anchored))).toEqual(anchored);
     const tomb = { latest: { ts: T(9), value: null }, intent: null };
     expect(decodeRecord(encodeRecord(tomb))).toEqual(tomb);
   });
