@@ -94,7 +94,7 @@ describe('shoal CLI', () => {
     dirs.push(data);
     const [port, httpPort, rpcPort] = [await freePort(), await freePort(), await freePort()];
     const args = ['demo', '--data', data, '--base-port', String(port), '--http-base-port', String(httpPort), '--rpc-base-port', String(rpcPort)];
-    const first = await launch(args, 'Ctrl-C stops');
+    const first = await launch(args, 'logs: ');
     expect(first.stdout()).toContain(`postgresql://root@127.0.0.1:${port}/defaultdb?sslmode=disable`);
     const c1 = new pg.Client({ host: '127.0.0.1', port, user: 'root', database: 'defaultdb' });
     c1.on('error', () => {});
@@ -104,7 +104,7 @@ describe('shoal CLI', () => {
     first.child.kill('SIGINT');
     expect((await first.exited).code).toBe(0);
 
-    const second = await launch(args, 'Ctrl-C stops');
+    const second = await launch(args, 'logs: ');
     const c2 = new pg.Client({ host: '127.0.0.1', port, user: 'root', database: 'defaultdb' });
     c2.on('error', () => {});
     await c2.connect();
