@@ -25,9 +25,10 @@ const bootstrapAttemptsMax = 10;
 export async function bootstrapCatalog(kv: KvDb): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const txn = kv.begin({ debugName: 'bootstrap-catalog' });
-    const catalog = new Catalog(txn, new DescriptorCache(kv));
+    const catalog = new Catalog(txn, new DescriptorCache(kv), 'serializable');
     try {
       for (const name of DEFAULT_DATABASES) await createDatabaseIfMissing(catalog, name, BOOTSTRAP_OWNER);
+      await catalog.beforeCommit();
       await txn.commit();
       return;
     } catch (e) {

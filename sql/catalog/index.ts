@@ -7,14 +7,16 @@
 //   await bootstrapCatalog(kv);                                                  // once at startup
 //   const catalog = new Catalog(txn, cache);        // once per KV transaction
 //   ... bind/exec/executeDdl use `catalog` ...
-//   await txn.commit(); catalog.afterCommit();      // publishes this txn's schema changes
+//   await catalog.beforeCommit();                   // bumps the catalog version if the schema changed
+//   await txn.commit(); catalog.afterCommit();      // the node cache moves to the new version
 //   (on rollback: catalog.afterRollback())
+// Other nodes see the change through the catalog version key (catalog.ts explains it).
 
 export * from './descriptors.js';
 export * from './oids.js';
 export type { VirtualTable, VirtualColumn, VirtualContext, VirtualSessionInfo, VirtualTableLookup } from './virtual.js';
 export { Catalog, DescriptorCache, effectiveSearchPath, virtualSchema } from './catalog.js';
-export type { ResolvedRelation, DescriptorCacheOptions } from './catalog.js';
+export type { ResolvedRelation, DescriptorCacheOptions, CatalogVersion } from './catalog.js';
 export { bootstrapCatalog, DEFAULT_DATABASES, PG_CATALOG_SCHEMA_ID, INFORMATION_SCHEMA_ID, SHOAL_INTERNAL_SCHEMA_ID, FIRST_USER_DESCRIPTOR_ID } from './bootstrap.js';
 export { executeDdl, isDdlStatement } from './ddl/index.js';
 export type { DdlContext, DdlResult, Notice as DdlNotice } from './ddl/context.js';

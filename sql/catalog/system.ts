@@ -1,5 +1,6 @@
 // The system tables that hold the catalog, in the same KV key space as user tables:
 //   /table/1/1/<name>                     counters (descriptor id generator)   → int64
+//   /table/1/1/"catalog_version"          catalog version (see catalog.ts)     → int64 + bumping txn id
 //   /table/2/1/<parentId>/<schemaId>/<name> namespace                          → int64 id
 //   /table/3/1/<id>                       descriptors                          → descriptor
 //   /table/4/1/<sequence id>              sequence values (last value handed out) → int64
@@ -163,3 +164,41 @@ export function isVirtualSchemaName(name: string): name is VirtualSchemaName {
 }
 /** Counter name of the descriptor id generator. */
 export const DESCRIPTOR_ID_COUNTER = 'descriptor_id';
+
+/**
+ * The catalog version: bumped by every transaction that changes a descriptor or a name
+ * (catalog.ts explains the protocol). It sits in the counters table, next to the descriptors
+ * and names it versions, so a DDL that touches only system tables still commits on one range.
+ */
+export const CATALOG_VERSION_KEY = counterKey('catalog_version');
+
+/** One value of the catalog version key: the counter, and a token unique to the bump. */
+export interface CatalogVersion {
+  readonly counter: number;
+  /** The whole stored value as latin1: unique per bump (it holds the bumping transaction's id). */
+  readonly token: string;
+}
+
+/** The version of a key space where no transaction has bumped the version yet. */
+export const INITIAL_CATALOG_VERSION: CatalogVersion = Object.freeze({ counter: 0, token: '' });
+
+/** Bound on the transaction id stored in a version value (ids are 32 hex digits). */
+const catalogVersionTxnIdBytesMax = 64;
+
+export function encodeCatalogVersion(counter: number, txnId: string): Buffer {
+  assert(Number.isSafeInteger(counter) && counter > 0, 'catalog version counter must be a positive integer');
+  assert(txnId.length > 0 && txnId.length <= catalogVersionTxnIdBytesMax, 'catalog version needs the bumping txn id');
+  const id = Buffer.from(txnId, 'latin1');
+  const out = Buffer.allocUnsafe(8 + id.length);
+  out.writeBigInt64BE(BigInt(counter), 0);
+  id.copy(out, 8);
+  return out;
+}
+
+export function decodeCatalogVersion(value: Buffer | null): CatalogVersion {
+  if (value === null) return INITIAL_CATALOG_VERSION;
+  assert(value.length > 8 && value.length <= 8 + catalogVersionTxnIdBytesMax, 'bad catalog version value');
+  const counter = Number(value.readBigInt64BE(0));
+  assert(counter > 0, 'stored catalog version counter must be positive');
+  return { counter, token: value.toString('latin1') };
+}

@@ -1,7 +1,9 @@
 // The node-wide plan cache: statement text (+ database, search path, time zone and declared
 // parameter types) → bound, planned and compiled statement. Entries remember the catalog
-// generation they were built at and are dropped when the schema has changed since.
-// Bounded LRU. Used by sessions for simple-query texts and prepared statements alike.
+// generation they were built at (DescriptorCache.generation, which moves with the cluster-wide
+// catalog version) and are dropped when the schema has changed since; plans that use no catalog
+// object match any generation. Bounded LRU. Used by sessions for simple-query texts and
+// prepared statements alike.
 
 import type { OutCol } from '../bind/index.js';
 import type { Executable } from '../exec/index.js';
@@ -22,6 +24,8 @@ export interface CachedPlan {
   readonly needsCatalog: boolean;
   /** The statement calls current_schema(s), which lists only schemas that exist. */
   readonly needsSchemas: boolean;
+  /** Binding used no catalog object (no relation, no reg* or catalog-backed function): valid at every generation. */
+  readonly catalogFree: boolean;
 }
 
 /** Bound on cached plans (each holds compiled closures; a few KB). */
@@ -33,10 +37,19 @@ export class PlanCache {
   get(key: string, generation: number): CachedPlan | undefined {
     const hit = this.map.get(key);
     if (hit === undefined) return undefined;
-    if (hit.generation !== generation) {
+    if (!hit.catalogFree && hit.generation !== generation) {
       this.map.delete(key);
       return undefined;
     }
+    this.map.delete(key);
+    this.map.set(key, hit);
+    return hit;
+  }
+
+  /** The entry for `key` if it depends on no catalog object (no catalog version needed to use it). */
+  getCatalogFree(key: string): CachedPlan | undefined {
+    const hit = this.map.get(key);
+    if (hit === undefined || !hit.catalogFree) return undefined;
     this.map.delete(key);
     this.map.set(key, hit);
     return hit;

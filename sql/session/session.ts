@@ -65,6 +65,8 @@ interface Portal {
   readonly formatCodes: readonly (0 | 1)[];
   cursor: Cursor | null;
   cx: ExecContext | null;
+  /** The catalog version token the open cursor's statement started at (see execPlan). */
+  versionToken: string | null;
   rowsSent: number;
   /** Utility output rows not yet sent (SHOW/EXPLAIN through Execute). */
   pendingRows: Datum[][] | null;
@@ -152,7 +154,7 @@ export class SqlSession implements Session {
   async init(): Promise<void> {
     const txn = this.shared.kv.begin({ debugName: `session ${this.id} init` });
     try {
-      const db = await new Catalog(txn, this.shared.cache).getDatabase(this.database);
+      const db = await new Catalog(txn, this.shared.cache, 'serializable').getDatabase(this.database);
       if (db === null) throw sqlError('3D000', `database "${this.database}" does not exist`);
       this.databaseId = db.id;
       await txn.commit();
@@ -283,12 +285,10 @@ export class SqlSession implements Session {
 
   beginTxn(kind: 'implicit' | 'explicit', isolation: string | null): void {
     const iso = (isolation ?? this.settings.get('default_transaction_isolation')!).toLowerCase();
-    const txn = this.shared.kv.begin({
-      isolation: iso === 'read committed' || iso === 'read uncommitted' ? 'read committed' : 'serializable',
-      debugName: `session ${this.id}`,
-    });
+    const level = iso === 'read committed' || iso === 'read uncommitted' ? 'read committed' : 'serializable';
+    const txn = this.shared.kv.begin({ isolation: level, debugName: `session ${this.id}` });
     this.txn = txn;
-    this.catalog = new Catalog(txn, this.shared.cache);
+    this.catalog = new Catalog(txn, this.shared.cache, level);
     this.txnKind = kind;
     this.failed = false;
     this.implicitUsed = false;
@@ -319,6 +319,7 @@ export class SqlSession implements Session {
     if (txn === null) return;
     if (commit) {
       try {
+        if (cat !== null && cat.hasChanges) await cat.beforeCommit();
         await txn.commit();
       } catch (e) {
         await txn.rollback().catch(() => undefined);
@@ -408,13 +409,19 @@ export class SqlSession implements Session {
     this.evalCtx.catalog = plan.needsCatalog ? { ...(await loadCatalogInfo(this.virtualContext())), ...this.sequenceInfo } : this.sequenceInfo;
   }
 
-  /** Plan for a bindable statement: from the cache, or bound/planned/compiled now. */
+  /**
+   * Plan for a bindable statement: from the cache, or bound/planned/compiled now. A plan that
+   * depends on no catalog object (SELECT 1) is reused without reading the catalog version;
+   * any other lookup first settles the transaction's catalog version (one read per txn).
+   */
   async planFor(ast: Node, sql: string, declared: readonly (SqlType | null)[]): Promise<CachedPlan> {
     const cat = this.requireCatalog();
-    const generation = this.shared.cache.generation;
     const key = `${this.databaseId}\u0000${this.settings.get('search_path')}\u0000${this.settings.get('TimeZone')}\u0000${declared.map((t) => t?.oid ?? 0).join(',')}\u0000${sql}`;
-    const cacheable = !cat.hasChanges;
-    if (cacheable) {
+    const free = this.shared.plans.getCatalogFree(key);
+    if (free !== undefined) return free;
+    const known = cat.planGenerationNow();
+    const generation = known !== undefined ? known : await cat.planGeneration();
+    if (generation !== null) {
       const hit = this.shared.plans.get(key, generation);
       if (hit !== undefined) return hit;
     }
@@ -435,9 +442,27 @@ export class SqlSession implements Session {
     const cols =
       bound.stmt.kind === 'select' ? bound.stmt.cols : bound.stmt.returning === null ? null : bound.stmt.returning.cols;
     const needsSchemas = /\bcurrent_schemas?\b/i.test(sql);
-    const entry: CachedPlan = { plan, exec, paramTypes: bound.paramTypes, cols, generation, needsReg, needsCatalog, needsSchemas };
-    if (cacheable && generation === this.shared.cache.generation) this.shared.plans.set(key, entry);
+    const catalogFree = relations.size === 0 && !bindNeedsReg && !needsCatalog && !needsSchemas;
+    const entry: CachedPlan = { plan, exec, paramTypes: bound.paramTypes, cols, generation: generation ?? -1, needsReg, needsCatalog, needsSchemas, catalogFree };
+    if (catalogFree || (generation !== null && generation === cat.planGenerationNow())) this.shared.plans.set(key, entry);
     return entry;
+  }
+
+  /**
+   * A prepared statement's plan, re-planned when the schema changed since it was made (on
+   * this node or any other). Like PostgreSQL, a re-plan whose result columns differ from the
+   * ones described to the client is 0A000.
+   */
+  async revalidate(stmt: Prepared): Promise<CachedPlan> {
+    const plan = stmt.plan!;
+    if (plan.catalogFree) return plan;
+    const cat = this.requireCatalog();
+    const known = cat.planGenerationNow();
+    if (plan.generation === (known !== undefined ? known : await cat.planGeneration())) return plan;
+    const fresh = await this.planFor(stmt.ast!, stmt.sql, stmt.paramTypes);
+    if (!sameResultType(stmt.cols, fresh.cols)) throw sqlError('0A000', 'cached plan must not change result type');
+    stmt.plan = fresh;
+    return fresh;
   }
 
   newExecContext(params: readonly Datum[]): ExecContext {
@@ -473,7 +498,7 @@ export class SqlSession implements Session {
         if (this.failed && !allowedWhenFailed(st.ast)) {
           throw sqlError('25P02', 'current transaction is aborted, commands ignored until end of transaction block');
         }
-        const single = stmts.length === 1 && this.txn === null && isBindable(st.ast);
+        const single = stmts.length === 1 && this.txn === null && (isBindable(st.ast) || isDdlStatement(st.ast));
         if (single) await this.runImplicitWithRetry(st.ast, st.text, sink);
         else await this.runOne(st.ast, st.text, sink);
         this.reportSettings(sink);
@@ -501,12 +526,16 @@ export class SqlSession implements Session {
     }
   }
 
-  /** A single plannable statement in its own implicit transaction, retried on 40001. */
+  /**
+   * A single plannable or DDL statement in its own implicit transaction, retried on 40001. A
+   * retried DDL runs in the catalog's exclusive mode, so it cannot starve (catalog.ts).
+   */
   private async runImplicitWithRetry(ast: Node, text: string, sink: ResultSink): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const buf = new BufferingSink(sink, retryBufferRowsMax);
       this.beginTxn('implicit', null);
       try {
+        if (attempt > 0 && isDdlStatement(ast)) await this.catalog!.startExclusive();
         await this.runOne(ast, text, buf);
         await this.endTxn(true);
         buf.flush();
@@ -662,13 +691,16 @@ export class SqlSession implements Session {
     portal: Portal | null,
   ): Promise<string | null> {
     let cursor = portal?.cursor ?? null;
+    let versionToken = portal?.versionToken ?? null;
     if (cursor === null) {
       await this.prepareEvalContext(plan);
       const cx = this.newExecContext(params);
       cursor = plan.exec.open(cx);
+      versionToken = this.catalog!.versionToken;
       if (portal !== null) {
         portal.cursor = cursor;
         portal.cx = cx;
+        portal.versionToken = versionToken;
       }
     }
     const cols = plan.cols;
@@ -699,6 +731,11 @@ export class SqlSession implements Session {
     cursor.close();
     const affected = cursor.affected();
     if (portal !== null) portal.rowsSent = sent;
+    // Rows written under a schema that changed meanwhile (read committed only: its read
+    // timestamp moves without a refresh) would miss the DDL's backfill: restart instead.
+    if (plan.plan.kind !== 'query' && this.catalog!.versionStale && (await this.catalog!.versionMovedSince(versionToken))) {
+      throw sqlError('40001', 'restart transaction: the schema changed while the statement ran', { hint: 'Retry the transaction.' });
+    }
     switch (plan.plan.kind) {
       case 'query':
         return `SELECT ${sent}`;
@@ -782,6 +819,7 @@ export class SqlSession implements Session {
       formatCodes: resultFormatCodes,
       cursor: null,
       cx: null,
+      versionToken: null,
       rowsSent: 0,
       pendingRows: null,
       pendingTag: null,
@@ -847,10 +885,8 @@ export class SqlSession implements Session {
     const canRetry = this.txn === null || (this.txnKind === 'implicit' && !this.implicitUsed);
     this.ensureTxn();
     for (let attempt = 0; ; attempt++) {
-      // Schema changed since Parse: re-plan with the same parameter types.
-      if (stmt.plan!.generation !== this.shared.cache.generation || this.catalog!.hasChanges) {
-        stmt.plan = await this.planFor(stmt.ast!, stmt.sql, stmt.paramTypes);
-      }
+      // Schema changed since Parse (here or on another node): re-plan with the same parameter types.
+      await this.revalidate(stmt);
       const buf = canRetry && maxRows === 0 ? new BufferingSink(sink, retryBufferRowsMax) : null;
       try {
         if (this.txnKind === 'implicit') this.implicitUsed = true;
@@ -959,6 +995,18 @@ function writeCommandName(ast: Node): string | null {
     return sel.lockingClause !== undefined && sel.lockingClause.length > 0 ? 'SELECT FOR UPDATE' : null;
   }
   return DDL_COMMAND_NAMES[tag] ?? null;
+}
+
+/** PostgreSQL's equalRowTypes for the columns a prepared statement described: names, types, typmods. */
+function sameResultType(a: readonly OutCol[] | null, b: readonly OutCol[] | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.name !== y.name || x.type.oid !== y.type.oid || x.type.typmod !== y.type.typmod) return false;
+  }
+  return true;
 }
 
 /** Statements a failed transaction still accepts. */

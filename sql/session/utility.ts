@@ -311,12 +311,10 @@ async function runExecute(s: SqlSession, e: ExecuteStmt, sink: ResultSink, descr
     await s.runNonPlannable(p.ast!, p.sql, sink, describe);
     return;
   }
-  if (p.plan.generation !== s.shared.cache.generation || s.catalog!.hasChanges) {
-    p.plan = await s.planFor(p.ast!, p.sql, p.paramTypes);
-  }
+  const plan = await s.revalidate(p);
   const formats = resultFormats([], p.cols?.length ?? 0);
   if (describe && p.cols !== null) sink.rowDescription(fieldsOf(p.cols, formats));
-  const tag = await s.execPlan(p.plan, values, formats, 0, sink, null);
+  const tag = await s.execPlan(plan, values, formats, 0, sink, null);
   sink.commandComplete(tag!);
 }
 

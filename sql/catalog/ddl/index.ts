@@ -1,8 +1,8 @@
 // DDL execution: dispatches a libpg-query statement node to its executor. Every executor
 // validates against the Catalog, writes descriptors and names through it, and moves data
-// (backfill, rewrite, span deletes) in the same transaction. Called by sql/exec, which
-// passes the transaction's Catalog in the DdlContext and calls catalog.afterCommit() after
-// the commit.
+// (backfill, rewrite, span deletes) in the same transaction. Called by sql/session, which
+// passes the transaction's Catalog in the DdlContext and calls catalog.beforeCommit() and
+// catalog.afterCommit() around the commit.
 
 import type { Node } from '../../parse/index.js';
 import { sqlError } from '../../errors.js';

@@ -1,6 +1,6 @@
 // Test harness for sql/catalog: a memory KvDb, the bootstrap catalog, and `exec(sql)` that
-// runs DDL statements the way the engine will (one Catalog per transaction, afterCommit),
-// plus tiny row helpers that write and read rows through sql/rowenc.
+// runs DDL statements the way the engine will (one Catalog per transaction, beforeCommit and
+// afterCommit around the commit), plus tiny row helpers that write and read rows through sql/rowenc.
 
 import { openKvDb } from '../../../storage/index.js';
 import type { KvDb, Txn } from '../../../storage/index.js';
@@ -67,6 +67,7 @@ export async function makeHarness(): Promise<Harness> {
       const catalog = new Catalog(txn, cache);
       try {
         const out = await fn(catalog, txn);
+        await catalog.beforeCommit();
         await txn.commit();
         catalog.afterCommit();
         return out;
