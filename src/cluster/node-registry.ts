@@ -162,7 +162,11 @@ export class NodeRegistry {
 
   /** Reloads every descriptor from KV (one scan); concurrent callers share one scan. */
   refresh(): Promise<void> {
-    this.refreshing ??= this.scan().finally(() => (this.refreshing = null));
+    // The scan starts on a later microtask: started synchronously, its KV read could reach
+    // resolve() for an unknown node before `refreshing` is set, and recurse without end.
+    this.refreshing ??= Promise.resolve()
+      .then(() => this.scan())
+      .finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
