@@ -15,6 +15,8 @@ import { Catalog, DescriptorCache } from '../../../sql/catalog/index.js';
 import type { CatalogVersion } from '../../../sql/catalog/index.js';
 import { CATALOG_VERSION_KEY } from '../../../sql/catalog/system.js';
 import { RecordingSink, rows, run } from '../sql/harness.js';
+import { fmtValue, parseLogicFile } from '../../logic/slt.js';
+import type { LogicCase } from '../../logic/slt.js';
 
 /** Counts the reads of the catalog version key made through a KvDb. */
 class CountingKv implements KvDb {
@@ -478,46 +480,6 @@ const logicDir = join(import.meta.dirname, '..', '..', 'logic');
  */
 const twoNodeFiles = ['basic.slt', 'dml.slt', 'explain.slt', 'fk.slt', 'index.slt', 'ranges.slt', 'schema_change.slt', 'select.slt'];
 
-interface LogicCase {
-  readonly line: number;
-  readonly kind: 'ok' | 'error' | 'query';
-  readonly sql: string;
-  readonly expectError?: string;
-  readonly rowsort?: boolean;
-  readonly expected?: string[];
-}
-
-/** The logic-test format of test/unit/sql/logic.test.ts (statement ok / statement error / query). */
-function parseLogic(text: string): LogicCase[] {
-  const lines = text.split('\n');
-  const cases: LogicCase[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const head = lines[i]!.trim();
-    i++;
-    if (head === '' || head.startsWith('#')) continue;
-    const line = i;
-    const sql: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '' && lines[i]!.trim() !== '----') sql.push(lines[i++]!);
-    if (head === 'statement ok') cases.push({ line, kind: 'ok', sql: sql.join('\n') });
-    else if (head.startsWith('statement error') || head.startsWith('query error')) {
-      cases.push({ line, kind: 'error', sql: sql.join('\n'), expectError: head.replace(/^(statement|query) error\s*/, '') });
-    } else if (head.startsWith('query')) {
-      const expected: string[] = [];
-      if (lines[i]?.trim() === '----') {
-        i++;
-        while (i < lines.length && lines[i]!.trim() !== '') expected.push(lines[i++]!.trimEnd());
-      }
-      cases.push({ line, kind: 'query', sql: sql.join('\n'), rowsort: head.includes('rowsort'), expected });
-    } else throw new Error(`line ${line}: unknown directive ${head}`);
-  }
-  return cases;
-}
-
-function fmtValue(v: string | null): string {
-  return v === null ? 'NULL' : v === '' ? '(empty)' : v;
-}
-
 const READ_ONLY = /^\s*(SELECT|EXPLAIN|SHOW|VALUES|TABLE)\b/i;
 
 async function checkCase(s: Session, c: LogicCase, where: string): Promise<void> {
@@ -548,7 +510,7 @@ describe('logic tests with statements alternating between two nodes', () => {
       await rows(a, `CREATE DATABASE ${db}`);
       const sessions = [await sessionOn(nodeA, db), await sessionOn(nodeB, db)];
       let turn = 0;
-      for (const c of parseLogic(readFileSync(join(logicDir, f), 'utf8'))) {
+      for (const c of parseLogicFile(readFileSync(join(logicDir, f), 'utf8'))) {
         // Switch nodes between statements, never inside an explicit transaction.
         if (sessions[turn]!.txnStatus() === 'I') turn = 1 - turn;
         // Read-only statements run on both nodes, so both caches hold what the next DDL changes.

@@ -9,50 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RecordingSink, startServer } from './harness.js';
 import type { TestServer } from './harness.js';
+import { fmtValue, parseLogicFile } from '../../logic/slt.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'logic');
-
-interface Case {
-  readonly line: number;
-  readonly kind: 'ok' | 'error' | 'query';
-  readonly sql: string;
-  readonly expectError?: string;
-  readonly rowsort?: boolean;
-  readonly expected?: string[];
-}
-
-function parseFile(text: string): Case[] {
-  const lines = text.split('\n');
-  const cases: Case[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const head = lines[i]!.trim();
-    if (head === '' || head.startsWith('#')) {
-      i++;
-      continue;
-    }
-    const line = i + 1;
-    i++;
-    const sql: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '' && lines[i]!.trim() !== '----') sql.push(lines[i++]!);
-    if (head === 'statement ok') cases.push({ line, kind: 'ok', sql: sql.join('\n') });
-    else if (head.startsWith('statement error') || head.startsWith('query error')) {
-      cases.push({ line, kind: 'error', sql: sql.join('\n'), expectError: head.replace(/^(statement|query) error\s*/, '') });
-    } else if (head.startsWith('query')) {
-      const expected: string[] = [];
-      if (lines[i]?.trim() === '----') {
-        i++;
-        while (i < lines.length && lines[i]!.trim() !== '') expected.push(lines[i++]!.trimEnd());
-      }
-      cases.push({ line, kind: 'query', sql: sql.join('\n'), rowsort: head.includes('rowsort'), expected });
-    } else throw new Error(`line ${line}: unknown directive ${head}`);
-  }
-  return cases;
-}
-
-function fmt(v: string | null): string {
-  return v === null ? 'NULL' : v === '' ? '(empty)' : v;
-}
 
 const files = readdirSync(dir).filter((f) => f.endsWith('.slt')).sort();
 
@@ -72,7 +31,7 @@ describe('logic tests', () => {
       const setup = new RecordingSink();
       const err = await s.simpleQuery(`CREATE DATABASE ${db}`, setup);
       const session = err === null ? await srv.session(db) : s;
-      for (const c of parseFile(readFileSync(join(dir, f), 'utf8'))) {
+      for (const c of parseLogicFile(readFileSync(join(dir, f), 'utf8'))) {
         const sink = new RecordingSink();
         const error = await session.simpleQuery(c.sql, sink);
         const where = `${f}:${c.line}: ${c.sql}`;
@@ -86,7 +45,7 @@ describe('logic tests', () => {
         } else {
           expect(error === null ? null : `${error.code} ${error.message}`, where).toBeNull();
           const last = sink.results[sink.results.length - 1];
-          let got = (last?.rows ?? []).map((r) => r.map(fmt).join(' '));
+          let got = (last?.rows ?? []).map((r) => r.map(fmtValue).join(' '));
           let want = c.expected!;
           if (c.rowsort) {
             got = [...got].sort();
