@@ -100,33 +100,37 @@ function address(text: string | undefined, name: string, fallback: { host: strin
   }
 }
 
-function startConfig(args: string[]): NodeConfig {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      store: { type: 'string' },
-      'in-memory': { type: 'boolean' },
-      'sql-addr': { type: 'string' },
-      'http-addr': { type: 'string' },
-      'password-file': { type: 'string' },
-      'certs-dir': { type: 'string' },
-      'node-id': { type: 'string' },
-    },
-  });
+/** Flags every node command takes: where the data lives and how clients reach the node. */
+const nodeOptions = {
+  store: { type: 'string' },
+  'in-memory': { type: 'boolean' },
+  'sql-addr': { type: 'string' },
+  'http-addr': { type: 'string' },
+  'password-file': { type: 'string' },
+  'certs-dir': { type: 'string' },
+} as const;
+
+type NodeOptionValues = { [K in keyof typeof nodeOptions]?: (typeof nodeOptions)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** The part of a NodeConfig that nodeOptions set, validated. */
+function nodeOptionsConfig(values: NodeOptionValues): Pick<NodeConfig, 'storeDir' | 'sqlAddr' | 'httpAddr' | 'passwordFile' | 'certsDir'> {
   if (values.store === undefined && values['in-memory'] !== true) throw new UsageError('--store DIR is required (or --in-memory)');
   if (values.store !== undefined && values['in-memory'] === true) throw new UsageError('--store and --in-memory exclude each other');
-  const nodeId = positiveInt(values['node-id'], '--node-id', 1);
-  if (nodeId > 255) throw new UsageError('--node-id must be at most 255');
   return {
-    ...nodeConfigDefault,
-    nodeId,
     storeDir: values.store === undefined ? null : resolve(values.store),
     sqlAddr: address(values['sql-addr'], '--sql-addr', nodeConfigDefault.sqlAddr),
     httpAddr: values['http-addr'] === undefined ? null : address(values['http-addr'], '--http-addr', { host: '127.0.0.1', port: 0 }),
     passwordFile: values['password-file'] ?? null,
     certsDir: values['certs-dir'] === undefined ? null : resolve(values['certs-dir']),
   };
+}
+
+function startConfig(args: string[]): NodeConfig {
+  const { values } = parseArgs({ args, strict: true, options: { ...nodeOptions, 'node-id': { type: 'string' } } });
+  const common = nodeOptionsConfig(values);
+  const nodeId = positiveInt(values['node-id'], '--node-id', 1);
+  if (nodeId > 255) throw new UsageError('--node-id must be at most 255');
+  return { ...nodeConfigDefault, ...common, nodeId };
 }
 
 async function startSingleNode(args: string[]): Promise<number> {
@@ -176,35 +180,24 @@ function clusterStartConfig(args: string[]): NodeConfig {
     args,
     strict: true,
     options: {
-      store: { type: 'string' },
-      'in-memory': { type: 'boolean' },
+      ...nodeOptions,
       'listen-addr': { type: 'string' },
       'advertise-addr': { type: 'string' },
-      'sql-addr': { type: 'string' },
-      'http-addr': { type: 'string' },
       join: { type: 'string' },
       insecure: { type: 'boolean' },
-      'password-file': { type: 'string' },
-      'certs-dir': { type: 'string' },
     },
   });
-  if (values.store === undefined && values['in-memory'] !== true) throw new UsageError('--store DIR is required (or --in-memory)');
-  if (values.store !== undefined && values['in-memory'] === true) throw new UsageError('--store and --in-memory exclude each other');
+  const common = nodeOptionsConfig(values);
+  const { sqlAddr, httpAddr } = common;
   const listenAddr = address(values['listen-addr'], '--listen-addr', { host: '127.0.0.1', port: rpcPortDefault });
   const advertiseAddr = address(values['advertise-addr'], '--advertise-addr', listenAddr);
   if (advertiseAddr.port === 0) throw new UsageError('--advertise-addr (or --listen-addr) needs a real port, not 0: other nodes dial it');
-  const sqlAddr = address(values['sql-addr'], '--sql-addr', nodeConfigDefault.sqlAddr);
-  const httpAddr = values['http-addr'] === undefined ? null : address(values['http-addr'], '--http-addr', { host: '127.0.0.1', port: 0 });
   const ports = [listenAddr.port, sqlAddr.port, ...(httpAddr ? [httpAddr.port] : [])].filter((p) => p !== 0);
   if (new Set(ports).size !== ports.length) throw new UsageError('--listen-addr, --sql-addr and --http-addr need different ports');
   return {
     ...nodeConfigDefault,
+    ...common,
     nodeId: 0,
-    storeDir: values.store === undefined ? null : resolve(values.store),
-    sqlAddr,
-    httpAddr,
-    passwordFile: values['password-file'] ?? null,
-    certsDir: values['certs-dir'] === undefined ? null : resolve(values['certs-dir']),
     cluster: { listenAddr, advertiseAddr, join: joinList(values.join), insecure: values.insecure === true },
   };
 }
